@@ -1,0 +1,108 @@
+"""The ``veille`` command line (also ``python -m toolkit``).
+
+Each command is a thin layer over a library function; errors are printed for
+people (what, where, what to do) and never show an identifier in full.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="veille",
+    help=(
+        "veille: research toolkit for documenting organised sexual-abuse spaces from "
+        "anonymized, synthetic case data. Content warning: the data describes non-consensual "
+        "imagery and child-exploitation signals in abstract terms."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(path: Annotated[Path, typer.Argument(help="Dataset directory.")]) -> None:
+    """Check a dataset against every rule of the data model."""
+    from toolkit.model import DatasetError, load
+
+    try:
+        book = load(path)
+    except (DatasetError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    counts = ", ".join(f"{k} {v}" for k, v in book.row_counts().items())
+    console.print(f"[green]valid[/]: {path} ({counts})", highlight=False)
+
+
+@app.command()
+def summary(path: Annotated[Path, typer.Argument(help="Dataset directory.")]) -> None:
+    """Counts per table and per case type."""
+    from toolkit.model import DatasetError, load
+
+    try:
+        book = load(path)
+    except (DatasetError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    tables = Table(title=f"Tables of {path}")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, n in book.row_counts().items():
+        tables.add_row(name, f"{n:,}")
+    console.print(tables)
+    by_type = book.cases.group_by("case_type").len().sort("case_type")
+    types = Table(title="Cases per case type")
+    types.add_column("case type")
+    types.add_column("cases", justify="right")
+    types.add_column("share", justify="right")
+    total = book.cases.height or 1
+    for ct, n in by_type.iter_rows():
+        types.add_row(str(ct), f"{n:,}", f"{n / total:.1%}")
+    console.print(types)
+    m = book.manifest
+    if m.get("source") or m.get("seed") is not None:
+        console.print(
+            f"source: {m.get('source', '?')}, seed: {m.get('seed', '-')}, "
+            f"generator: {m.get('generator_version', '-')}",
+            highlight=False,
+        )
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Dataset directory to write.")],
+    cases: Annotated[int, typer.Option("--cases", min=1, help="Number of cases.")] = 600,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing directory.")] = False,
+) -> None:
+    """Generate a synthetic dataset with planted truth (written atomically)."""
+    from toolkit.model import write
+    from toolkit.synthetic import generate as generate_book
+
+    if out.exists() and not force:
+        _fail(f"{out} already exists; add --force to replace it")
+    book = generate_book(cases=cases, seed=seed, progress=True)
+    write(book, out, force=force)
+    console.print(f"[green]wrote[/] {out} ({cases:,} cases, seed {seed})", highlight=False)
+
+
+# Commands of later stages (journal import, audit, reports) register below.
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+"""The case model: CaseBook tables, schemas, validation, reading and writing."""
+
+from toolkit.model.casebook import CaseBook, DatasetError, Problem, load, validate, write
+from toolkit.model.schemas import TABLES
+
+__all__ = ["TABLES", "CaseBook", "DatasetError", "Problem", "load", "validate", "write"]
