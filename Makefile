@@ -63,7 +63,7 @@ data: setup
 	$(BIN)/veille generate --cases 600 --seed 20241 --out data/synthetic/default --force
 
 docs: setup
-	$(BIN)/python -m toolkit.docs
+	$(BIN)/python -m toolkit._docs
 
 lock:
 	@test -x /tmp/veille-lock/bin/python || $(PYTHON) -m venv /tmp/veille-lock

@@ -122,7 +122,11 @@ class CaseBook:
 
     @classmethod
     def from_frames(
-        cls, manifest: dict[str, Any] | None = None, **frames: pl.DataFrame
+        cls,
+        manifest: dict[str, Any] | None = None,
+        *,
+        where: str = "dataset",
+        **frames: pl.DataFrame,
     ) -> CaseBook:
         """Build a CaseBook from frames, casting to the schemas (missing tables are empty).
 
@@ -147,7 +151,7 @@ class CaseBook:
             problems += probs
             out[name] = cast
         if problems:
-            raise DatasetError(problems)
+            raise DatasetError(problems, where)
         return cls(**out, manifest=dict(manifest or {}))
 
 
@@ -435,7 +439,7 @@ def load(
                     str(root),
                 )
         return CaseBook(**frames, manifest=manifest)
-    book = CaseBook.from_frames(manifest=manifest, **frames)
+    book = CaseBook.from_frames(manifest=manifest, where=str(root), **frames)
     if validate_data:
         validate(book, where=str(root))
     return book
