@@ -1,0 +1,18 @@
+"""pytest settings for ``pytest --nbval notebooks`` (``make notebooks-test``).
+
+- The ``NN_name.py`` files are the jupytext pairs of the notebooks, not test modules: with
+  ``--doctest-modules`` in the project's addopts, pytest would import them (running a whole
+  notebook at collection time) and report them as doctest items. Only the ``.ipynb``
+  files are collected here.
+- The kernel nbval starts inherits this process's environment: pin the same variables
+  as the Makefile and the runner, so a bare ``pytest --nbval notebooks`` compares tables
+  of the same shape as ``make notebooks-test``.
+"""
+
+import os
+
+from toolkit._notebooks import PINNED_ENV
+
+collect_ignore_glob = ["*.py"]
+
+os.environ.update(PINNED_ENV)
