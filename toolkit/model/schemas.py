@@ -145,8 +145,9 @@ ARCHETYPES: tuple[str, ...] = (
     "streamer_deepfakes",
     "child_signals",
     "directory_hub",
-    "reappearance",
 )
+"""Generator archetypes. A reappearance is not an archetype: a successor inherits its
+parent's archetype and is marked by ``parent_id`` in the planted table."""
 
 
 class PlantedSchema(dy.Schema):
@@ -162,6 +163,16 @@ class PlantedSchema(dy.Schema):
         ["platform_only", "platform_hotline", "platform_press"],
         description="Planted escalation path.",
     )
+    parent_id = dy.String(
+        nullable=True,
+        regex=CASE_ID_REGEX,
+        **CASE_ID_LENGTH,
+        description="Case this one is a reappearance of (null for an originating case).",
+    )
+    depth = dy.Int32(
+        min=0, description="Position in its reappearance chain (0 for an originating case)."
+    )
+    never_acted = dy.Bool(description="Planted: the platform never acts on this case.")
 
 
 #: The tables of a CaseBook, in dependency order (cases first).
