@@ -97,6 +97,49 @@ def generate(
     console.print(f"[green]wrote[/] {out} ({cases:,} cases, seed {seed})", highlight=False)
 
 
+@app.command()
+def audit(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files and folders to check (folders recursively).")
+    ],
+) -> None:
+    """Check files for identifiers (links, e-mails, handles, tags, phones, ids, quotes).
+
+    Findings are printed masked, one per line. Exit 0 when clean, 1 with findings, 2 when
+    a path does not exist. Paths of [tool.veille.audit] skip in pyproject.toml are skipped.
+    """
+    from toolkit.privacy import audit as run_audit
+
+    try:
+        report = run_audit(paths)
+    except FileNotFoundError as exc:
+        _fail(str(exc), code=2)
+    for finding in report.findings:
+        typer.echo(str(finding))
+    skipped = []
+    if report.binary_skipped:
+        skipped.append(f"{len(report.binary_skipped)} binary file(s) not read")
+    if report.config_skipped:
+        skipped.append(f"{len(report.config_skipped)} file(s) in the skip list")
+    extra = f" ({'; '.join(skipped)})" if skipped else ""
+    n = len(report.findings)
+    if n:
+        by_kind: dict[str, int] = {}
+        for finding in report.findings:
+            by_kind[finding.kind] = by_kind.get(finding.kind, 0) + 1
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()))
+        err.print(
+            f"[bold red]audit failed[/]: {n} identifier(s) in {report.files_scanned} file(s) "
+            f"read{extra}: {kinds}. Remove or anonymize them (see docs/privacy.md).",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    console.print(
+        f"[green]audit clean[/]: {report.files_scanned} file(s) read{extra}, no identifier.",
+        highlight=False,
+    )
+
+
 # Commands of later stages (journal import, audit, reports) register below.
 
 

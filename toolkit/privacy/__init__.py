@@ -17,6 +17,7 @@ See ``docs/privacy.md`` for what is refused, what passes, and why.
 
 from __future__ import annotations
 
+from toolkit.privacy._audit import AuditReport, audit, audit_paths, load_skip_config
 from toolkit.privacy._scanner import (
     ALLOWED_URL_PATTERNS,
     INVITE_DOMAINS,
@@ -31,8 +32,12 @@ __all__ = [
     "ALLOWED_URL_PATTERNS",
     "INVITE_DOMAINS",
     "KINDS",
+    "AuditReport",
     "Finding",
     "PrivacyError",
+    "audit",
+    "audit_paths",
+    "load_skip_config",
     "mask",
     "scan_text",
 ]
