@@ -15,7 +15,14 @@ from toolkit.network._sparse import EdgeList
 __all__ = ["STRATEGIES", "compare_strategies", "dismantle"]
 
 #: Removal strategies, in the order ``compare_strategies`` lists them.
-STRATEGIES = ("random", "in_degree", "pagerank", "betweenness", "collective_influence")
+STRATEGIES = (
+    "random",
+    "degree",
+    "in_degree",
+    "pagerank",
+    "betweenness",
+    "collective_influence",
+)
 #: An adaptive attack recomputes scores at most this many times (in equal batches).
 MAX_RECOMPUTATIONS = 200
 #: Above this many remaining nodes, betweenness during an attack is sampled.
@@ -122,7 +129,9 @@ def collective_influence(A: sp.csr_array, radius: int = 2) -> np.ndarray:
 def _scores(strategy: str, edges: EdgeList, alive: np.ndarray, seed: int, radius: int):
     sub, idx = _subgraph(edges, alive)
     out = np.full(edges.n, -np.inf)
-    if strategy == "in_degree":
+    if strategy == "degree":
+        val = np.asarray(_undirected_csr(sub).sum(axis=1)).ravel()
+    elif strategy == "in_degree":
         val = np.bincount(sub.dst, minlength=sub.n).astype(np.float64)
     elif strategy == "pagerank":
         val = _sparse.pagerank(sub)
@@ -181,7 +190,7 @@ def dismantle(
     G
         A referral graph.
     strategy
-        One of ``STRATEGIES``: ``random``, ``in_degree``, ``pagerank``,
+        One of ``STRATEGIES``: ``random``, ``degree``, ``in_degree``, ``pagerank``,
         ``betweenness``, ``collective_influence``.
     adaptive
         Recompute the scores on the remaining graph as nodes are removed (``False``:
@@ -213,8 +222,10 @@ def dismantle(
     complete graph); the smaller R, the more effective the attack.
 
     Scores: ``in_degree`` (distinct spaces referring to a node) and ``pagerank`` (see
-    ``centrality``) on the directed graph; ``betweenness`` and collective influence on
-    the undirected view, since the target is weak connectivity. Collective influence
+    ``centrality``) on the directed graph; ``degree`` (distinct neighbours either way),
+    ``betweenness`` and collective influence on the undirected view, since the target is
+    weak connectivity. ``degree`` is there because a directory hub mostly refers *out*:
+    in-degree alone can miss it. Collective influence
     [2]_ is CI_ℓ(i) = (k_i − 1) Σ_{j ∈ ∂Ball(i,ℓ)} (k_j − 1), with k the undirected
     degree and ∂Ball(i,ℓ) the nodes at distance exactly ℓ. Betweenness is exact up to
     1000 remaining nodes, then sampled from 128 seeded pivots.
