@@ -129,7 +129,11 @@ def execute_notebook(ipynb: Path, py: Path, *, timeout: int = TIMEOUT_S) -> Path
             record_timing=False,
             resources={"metadata": {"path": str(ipynb.parent)}},
         )
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
     nb.metadata["veille"] = {"code_sha256": code_hash(nb.cells)}
     nbformat.validate(nb)
     _write_atomic(ipynb, nbformat.writes(nb) + "\n")
@@ -154,12 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pairs = notebook_pairs()
     if args.names:
+        # A name is a stem (`02_referral_networks_and_the_hydra`) or its number (`02`).
         wanted = {Path(n).stem for n in args.names}
-        unknown = wanted - {ipynb.stem for ipynb, _ in pairs}
+        chosen = [p for p in pairs if p[0].stem in wanted or p[0].stem[:2] in wanted]
+        unknown = wanted - {p[0].stem for p in chosen} - {p[0].stem[:2] for p in chosen}
         if unknown:
             print(f"error: no notebook named {', '.join(sorted(unknown))} in {NOTEBOOK_DIR}")
             return 2
-        pairs = [p for p in pairs if p[0].stem in wanted]
+        pairs = chosen
     from nbclient.exceptions import CellExecutionError
 
     for ipynb, py in pairs:
