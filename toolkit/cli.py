@@ -140,6 +140,39 @@ def audit(
     )
 
 
+@app.command("import-journal")
+def import_journal(
+    files: Annotated[list[Path], typer.Argument(help="Journal file(s), UTF-8 text or Markdown.")],
+    out: Annotated[Path, typer.Option("--out", help="Dataset directory to write.")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail when an item maps to no code.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing directory.")] = False,
+    observer: Annotated[
+        str, typer.Option("--observer", help="Pseudonymous observer id, e.g. obs-03.")
+    ] = "obs-01",
+) -> None:
+    """Import monitoring journal(s) into one dataset (refused, writing nothing, on any identifier)."""
+    from toolkit.journal import JournalError, read_journal
+    from toolkit.model import write
+    from toolkit.privacy import PrivacyError
+
+    if out.exists() and not force:
+        _fail(f"{out} already exists; add --force to replace it")
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        _fail(f"no such journal file: {', '.join(missing)}")
+    try:
+        book, report = read_journal(files, observer_id=observer, strict=strict)
+    except (PrivacyError, JournalError) as exc:
+        _fail(f"{exc}\nnothing was written.")
+    console.print(report)
+    write(book, out, force=force)
+    console.print(
+        f"[green]wrote[/] {out} ({book.cases.height} cases, source journal)", highlight=False
+    )
+
+
 # Commands of later stages (journal import, audit, reports) register below.
 
 

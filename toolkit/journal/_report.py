@@ -152,41 +152,65 @@ class ImportReport:
         return "\n".join(self.lines())
 
     def __rich__(self) -> Any:
+        from pathlib import PurePath
+
         from rich.console import Group
         from rich.table import Table
         from rich.text import Text
 
-        parts: list[Any] = []
+        def where(path: str, line: int) -> str:
+            return f"{PurePath(path).name}:{line}"
+
+        parts: list[Any] = [Text("journal(s): " + ", ".join(self.files))]
         cases = Table(title=f"Cases found ({len(self.cases)})", title_justify="left")
-        for col in ("case", "line", "type", "indicators", "actions", "events", "members", "via"):
-            cases.add_column(col, overflow="fold")
+        for col in ("case", "line", "case type", "members", "found via"):
+            cases.add_column(col)
+        for col in ("ind.", "act.", "ev.", "ref."):
+            cases.add_column(col, justify="right")
+        codes_text = Text()
         for case in self.cases:
             c = self.codes.get(case.case_id, {})
             cases.add_row(
                 case.case_id,
-                f"{case.path}:{case.line}",
+                str(case.line),
                 case.case_type,
-                "\n".join(c.get("indicators", [])) or "-",
-                "\n".join(c.get("actions", [])) or "-",
-                "\n".join(c.get("events", [])) or "-",
                 c.get("members_band") or "-",
                 c.get("discovered_via") or "-",
+                *(str(len(c.get(k, []))) for k in ("indicators", "actions", "events", "referrals")),
             )
-        parts.append(cases)
+            codes_text.append(f"{case.case_id}", style="bold")
+            for key in ("indicators", "actions", "events", "referrals"):
+                codes_text.append(f"\n  {key}: {', '.join(c.get(key, [])) or '-'}")
+            codes_text.append("\n")
+        parts += [cases, Text("Codes per case", style="italic"), codes_text]
         if self.unmapped:
             t = Table(title=f"Unmapped items ({len(self.unmapped)})", title_justify="left")
             for col in ("where", "case", "section", "item"):
                 t.add_column(col, overflow="fold")
             for u in self.unmapped:
-                t.add_row(f"{u.path}:{u.line}", u.case_id, u.section, u.item)
+                t.add_row(where(u.path, u.line), u.case_id, u.section, u.item)
             parts.append(t)
-        rest = [line for line in self.lines()[1 + len(self.cases) :] if line]
-        rest = [
-            line
-            for line in rest
-            if not any(line.endswith(f"{u.section}: {u.item}") for u in self.unmapped)
-            and not line.startswith("unmapped items")
-        ]
+        rest: list[str] = []
+        if self.unknown_labels:
+            rest.append(f"unknown labels, kept as items ({len(self.unknown_labels)}):")
+            rest += [
+                f"  {where(u.path, u.line)}: {u.case_id}: {u.label}" for u in self.unknown_labels
+            ]
+        if self.dangling_referrals:
+            rest.append(f"referrals to codes not in the journal ({len(self.dangling_referrals)}):")
+            rest += [
+                f"  {where(d.path, d.line)}: {d.case_id} → {d.target_id}"
+                for d in self.dangling_referrals
+            ]
+        if self.skipped:
+            rest.append("skipped (not data):")
+            rest += [
+                f"  {PurePath(s.path).name}: {len(s.lines)} line(s) {s.reason}"
+                for s in self.skipped
+            ]
+        if self.warnings:
+            rest.append(f"warnings ({len(self.warnings)}):")
+            rest += [f"  {w}" for w in self.warnings]
         if rest:
             parts.append(Text("\n".join(rest)))
         return Group(*parts)
