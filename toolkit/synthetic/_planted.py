@@ -6,6 +6,9 @@ latent factor, so the planted values are exact expectations, not sample estimate
 
 from __future__ import annotations
 
+import copy
+import functools
+import json
 import math
 from typing import Any
 
@@ -104,11 +107,12 @@ def takedown_observed_probability(params: GeneratorParams, path: str) -> float:
     observed iff it is at most observed_until (uniform on its range).
     """
     spec = params.path_delays[path]
-    dist = stats.lognorm(s=spec["sigma"], scale=spec["median_days"])
     r = np.arange(params.report_day_max + 1)
     obs = np.arange(params.observed_until_min, params.observed_until_max + 1)
     room = obs[None, :] - r[:, None]  # the largest delay in days still observed
-    return float((1 - spec["never_acted_share"]) * dist.cdf(room + 0.5).mean())
+    # lognormal CDF written out (a frozen scipy distribution is slow to build)
+    cdf = stats.norm.cdf((np.log(room + 0.5) - math.log(spec["median_days"])) / spec["sigma"])
+    return float((1 - spec["never_acted_share"]) * cdf.mean())
 
 
 def successor_share(params: GeneratorParams, archetype: str) -> float:
@@ -167,8 +171,23 @@ def trend_shares(params: GeneratorParams) -> np.ndarray:
     return table
 
 
-def planted_manifest(
+def planted_manifest(params: GeneratorParams, **sizes: Any) -> dict[str, Any]:
+    """The ``manifest["planted"]`` block (the quadratures are computed once per params)."""
+    key = json.dumps(params.to_json(), sort_keys=True)
+    return _planted_sizes(params, copy.deepcopy(_quadratures(key)), **sizes)
+
+
+@functools.lru_cache(maxsize=8)
+def _quadratures(key: str) -> dict[str, Any]:
+    from toolkit.synthetic._params import GeneratorParams
+
+    params = GeneratorParams(**json.loads(key))
+    return {"base_rates": final_base_rates(params), "pairs": cooccurring_pairs(params)}
+
+
+def _planted_sizes(
     params: GeneratorParams,
+    computed: dict[str, Any],
     *,
     n_communities: int,
     hub_ids: list[str],
@@ -195,7 +214,7 @@ def planted_manifest(
         "archetype_shares_note": "shares among originating cases; successors inherit their "
         "parent's archetype",
         "expected_case_type": dict(EXPECTED_CASE_TYPE),
-        "base_rates": final_base_rates(params),
+        "base_rates": computed["base_rates"],
         "copula": {
             "loading": params.copula_loading,
             "rule": "code present iff Phi^-1(p) > -(rho*z + sqrt(1-rho^2)*eps), one latent z "
@@ -206,7 +225,7 @@ def planted_manifest(
             "platform.reappearance": "present iff the case is a successor of a taken-down case",
             "content.age_focus": "also set in a child_signals case that drew no child code",
         },
-        "cooccurring_pairs": cooccurring_pairs(params),
+        "cooccurring_pairs": computed["pairs"],
         "path_shares": {a: dict(params.path_shares[a]) for a in ARCHETYPES},
         "paths": paths,
         "time_to_takedown_origin": "first report (reported_platform day); never-acted cases "
