@@ -474,9 +474,14 @@ def _map_case(c: _Case, observer_id: str, report: ImportReport) -> _Mapped:
         for line, item in context:
             unmapped("context", line, item)
 
+    # The k-th referral to a code (in the order listed) takes the day of the k-th
+    # timeline line naming that code; referrals beyond the lines naming it stay undated.
+    taken: dict[str, int] = {}
     for r in referral_rows:
         days = [d - shift for _, d, text in timeline if mentions[r["target_id"]].search(text)]
-        r["day"] = days[0] if days and days[0] >= 0 else None
+        k = taken.get(r["target_id"], 0)
+        taken[r["target_id"]] = k + 1
+        r["day"] = days[k] if k < len(days) and days[k] >= 0 else None
 
     title_hint = _HINT.search(c.title)
     case_type = tx.derive_case_type(indicator_codes, title_hint.group(1) if title_hint else None)
@@ -562,7 +567,6 @@ def _best(
 def _referrals(c: _Case, lang: str, report: ImportReport) -> list[dict[str, Any]]:
     """Referral rows of a case (``day`` is filled in from the timeline afterwards)."""
     rows: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
     for line, item in c.items("referrals"):
         found = list(_REFERRAL.finditer(item))
         if not found:
@@ -585,9 +589,6 @@ def _referrals(c: _Case, lang: str, report: ImportReport) -> list[dict[str, Any]
                         f"{c.path}:{line}: the referral of case {c.code} to {target} gives no "
                         "kind; it was kept as `invitation`"
                     )
-            if (target, kind) in seen:
-                continue
-            seen.add((target, kind))
             if target == c.code:
                 report.warnings.append(
                     f"{c.path}:{line}: case {c.code} refers to itself; the referral is kept"

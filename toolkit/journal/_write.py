@@ -106,54 +106,48 @@ def render_journal(book: CaseBook, lang: str = "fr") -> str:
         if band:
             word = w["members_more"] if band == "1000+" else w["members_about"]
             lines.append(f"{labels['members']}{colon}{word} {MEMBERS_WRITTEN[band]}")
-        lines += _timeline(cid, events.get(cid, []), referrals.get(cid, []), lang, labels, w)
         refs = sorted(
-            {(r["target_id"], r["kind"]) for r in referrals.get(cid, [])},
-            key=lambda r: (r[0], tx.REFERRAL_KINDS.index(r[1])),
+            {(r["target_id"], r["kind"], r["day"]) for r in referrals.get(cid, [])},
+            key=_referral_order,
         )
+        lines += _timeline(events.get(cid, []), refs, lang, labels, w)
         if refs:
             lines.append(f"{labels['referrals']}{colon.rstrip()}")
-            lines += [f"- → {t} ({tx.label(k, lang, 'referral_kinds')})" for t, k in refs]
+            lines += [f"- → {t} ({tx.label(k, lang, 'referral_kinds')})" for t, k, _ in refs]
         lines.append("")
     lines += [w["closing_part"], w["closing_text"], ""]
     return "\n".join(lines)
 
 
+def _referral_order(r: tuple[str, str, int | None]) -> tuple[Any, ...]:
+    target, kind, day = r
+    return (target, day is None, day or 0, tx.REFERRAL_KINDS.index(kind))
+
+
 def _timeline(
-    cid: str,
     events: list[dict[str, Any]],
-    referrals: list[dict[str, Any]],
+    refs: list[tuple[str, str, int | None]],
     lang: str,
     labels: dict[str, str],
     w: dict[str, str],
 ) -> list[str]:
-    """Timeline lines; a referral with a day is named on a line of that day, which is
-    how the import dates it (the first line naming the referred code)."""
-    by_day: dict[int, list[str]] = {}
-    for e in sorted(
-        {(r["day"], r["event"]) for r in events}, key=lambda e: (e[0], tx.EVENTS.index(e[1]))
-    ):
-        by_day.setdefault(e[0], []).append(tx.label(e[1], lang, "events"))
-    dated: dict[int, list[str]] = {}
-    for r in referrals:
-        if r["day"] is not None and r["target_id"] not in dated.get(r["day"], []):
-            dated.setdefault(r["day"], []).append(r["target_id"])
-    if not by_day and not dated:
+    """Timeline lines. Each dated referral gets its own line naming the referred code
+    (``J+45 : renvoi vers C011J``): the import dates the k-th referral to a code by the
+    k-th timeline line naming it, and referrals are listed in the same order."""
+    rows = [
+        (day, tx.EVENTS.index(event), tx.label(event, lang, "events"))
+        for day, event in {(r["day"], r["event"]) for r in events}
+    ]
+    rows += [
+        (day, len(tx.EVENTS) + i, f"{w['referral_line']} {target}")
+        for i, (target, _, day) in enumerate(refs)
+        if day is not None
+    ]
+    if not rows:
         return []
-    see = "voir" if lang == "fr" else "see"
     out = [f"{labels['timeline']}{w['colon'].rstrip()}"]
-    for day in sorted(set(by_day) | set(dated)):
-        targets = sorted(dated.get(day, []))
-        texts = by_day.get(day, [])
-        for i, text in enumerate(texts):
-            if i == 0 and targets:
-                text = f"{text} ({see} {', '.join(targets)})"
-            out.append(f"- {_day(day, w['day_prefix'])}{w['colon']}{text}")
-        if targets and not texts:
-            out.append(
-                f"- {_day(day, w['day_prefix'])}{w['colon']}{w['referral_line']} "
-                f"{', '.join(targets)}"
-            )
+    for day, _, text in sorted(rows):
+        out.append(f"- {_day(day, w['day_prefix'])}{w['colon']}{text}")
     return out
 
 
