@@ -29,6 +29,8 @@ from toolkit.synthetic._planted import (
 )
 
 GENERATOR_VERSION = "1.0.0"
+#: Upper bound on ``cases`` (composite int64 sort keys hold a case number in 27 bits).
+MAX_CASES = 100_000_000
 #: Documented cases are ``C`` + number + check letter; undocumented spaces ``X`` + …,
 #: so an undocumented code can never equal a documented case id.
 DOCUMENTED_PREFIX = "C"
@@ -319,15 +321,30 @@ def _indicators(rng, p: GeneratorParams, sk: _Skeleton) -> np.ndarray:
     return present
 
 
+def _type_relevant_codes() -> list[int]:
+    """Columns that can change a derived case type: every code a case-type rule names,
+    and every code of a family a rule excludes (``none_of_family``)."""
+    rules = tx.raw().data["case_types"].values()
+    named = {c for spec in rules for c in spec.get("any_of", [])}
+    families = {spec["none_of_family"] for spec in rules if spec.get("none_of_family")}
+    return [i for i, c in enumerate(tx.INDICATORS) if c in named or c.split(".")[0] in families]
+
+
 def _case_types(present: np.ndarray) -> np.ndarray:
-    """``derive_case_type`` of every case, called once per distinct set of codes."""
-    weights = (1 << np.arange(present.shape[1], dtype=np.int64)).astype(np.int64)
-    masks = present.astype(np.int64) @ weights
+    """``derive_case_type`` of every case, called once per distinct set of relevant codes.
+
+    Codes no rule looks at cannot change the result, so they are left out of the key
+    (at 1M cases this cuts ~100k calls to a few thousand).
+    """
+    cols = _type_relevant_codes()
+    sub = present[:, cols]
+    weights = 1 << np.arange(len(cols), dtype=np.int64)
+    masks = sub.astype(np.int64) @ weights
     uniq, inverse = np.unique(masks, return_inverse=True)
-    codes = np.array(tx.INDICATORS)
+    codes = np.array(tx.INDICATORS)[cols]
+    bits = np.arange(len(cols))
     types = [
-        tx.CASE_TYPES.index(tx.derive_case_type(codes[(int(m) >> np.arange(len(codes))) & 1 == 1]))
-        for m in uniq
+        tx.CASE_TYPES.index(tx.derive_case_type(codes[(int(m) >> bits) & 1 == 1])) for m in uniq
     ]
     return np.array(types, dtype=np.int32)[inverse.ravel()]
 
@@ -341,6 +358,8 @@ def generate_book(
     p = params or GeneratorParams()
     if isinstance(cases, bool) or not isinstance(cases, (int, np.integer)) or cases < 1:
         raise ValueError(f"cases must be a whole number of at least 1 (got {cases!r})")
+    if cases > MAX_CASES:
+        raise ValueError(f"cases must be at most {MAX_CASES:,} (sort keys pack case numbers)")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number of at least 0 (got {seed!r})")
     n = int(cases)
@@ -466,8 +485,11 @@ def _cases_frame(rng, p: GeneratorParams, sk: _Skeleton, ids: pl.Series):
 
 
 def _frame_by_case(ids: pl.Series, case, day, code, categories, day_null=None) -> pl.DataFrame:
-    day_key = day if day_null is None else np.where(day_null, np.iinfo(np.int32).max, day)
-    order = np.lexsort((code, day_key, case))
+    # one int64 key (case, day, code order) sorts faster than a 3-key lexsort;
+    # a missing day sorts last within its case
+    day_key = day.astype(np.int64) if day_null is None else np.where(day_null, 1 << 30, day)
+    key = (case.astype(np.int64) << 36) | (day_key.astype(np.int64) << 5) | code
+    order = np.argsort(key, kind="stable")
     day_s = pl.Series(day[order], dtype=pl.Int32)
     if day_null is not None:
         day_s = day_s.set(pl.Series(day_null[order]), None)
@@ -643,7 +665,8 @@ def _exposure(rng, p: GeneratorParams, sk: _Skeleton, ids, observer, n_obs):
     shape = p.exposure_gamma_shape
     minutes = np.maximum(1, np.rint(rng.gamma(shape, mean / shape))).astype(np.int32)
     obs = observer[case]
-    order = np.lexsort((case, week, obs))
+    key = (obs.astype(np.int64) << 50) | (week.astype(np.int64) << 30) | case
+    order = np.argsort(key, kind="stable")
     width = max(2, len(str(n_obs)))
     observers = pl.Series([f"obs-{i + 1:0{width}d}" for i in range(n_obs)])
     df = pl.DataFrame(
