@@ -208,6 +208,8 @@ def test_kaplan_meier_equals_lifelines(written):
         lo, hi = lifelines.utils.median_survival_times(kmf.confidence_interval_).to_numpy().ravel()
         assert row["median_ci_low"] == (None if np.isinf(lo) else lo)
         assert row["median_ci_high"] == (None if np.isinf(hi) else hi)
+        plateau = kmf.survival_function_.iloc[-1].item()
+        assert row["never_acted_share"] == pytest.approx(plateau, abs=1e-9)
         for t, col in ((3, "share_within_3d"), (7, "share_within_7d")):
             s_t = kmf.survival_function_at_times(t).item()
             assert row[col] == pytest.approx(1 - s_t, abs=1e-9)

@@ -114,7 +114,9 @@ def test_kaplan_meier_worked_example_by_hand():
     assert summ["share_within_3d"] == pytest.approx(3 / 8, abs=1e-12)
     assert summ["share_within_7d"] == pytest.approx(17 / 32, abs=1e-12)
     assert (summ["n"], summ["n_taken_down"]) == (8, 5)
-    assert summ["never_acted_share"] == pytest.approx(3 / 8)
+    # raw: 3 of 8 never seen taken down; KM plateau (censored at 12 after S = 15/64)
+    assert summ["no_takedown_share"] == pytest.approx(3 / 8)
+    assert summ["never_acted_share"] == pytest.approx(15 / 64, abs=1e-12)
     assert summ["median_ci_low"] <= summ["median_days"]
     assert summ["median_ci_high"] is None or summ["median_ci_high"] >= summ["median_days"]
 
@@ -128,7 +130,7 @@ def test_path_with_no_takedown_has_no_median_and_never_acted_share_one():
     press = summ.filter(pl.col("path") == "platform_press").row(0, named=True)
     assert press["n"] == 3 and press["n_taken_down"] == 0
     assert press["median_days"] is None and press["median_ci_low"] is None
-    assert press["never_acted_share"] == 1.0
+    assert press["never_acted_share"] == 1.0 and press["no_takedown_share"] == 1.0
     assert press["share_within_3d"] == 0.0 and press["share_within_7d"] == 0.0
     hotline = summ.filter(pl.col("path") == "platform_hotline").row(0, named=True)
     assert hotline["n"] == 0 and hotline["never_acted_share"] is None

@@ -283,7 +283,7 @@ def summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
         paths with no case included with ``n = 0``): ``path``, ``n`` (reported
         cases), ``n_taken_down`` (takedown observed), ``median_days``,
         ``median_ci_low``, ``median_ci_high``, ``share_within_3d``,
-        ``share_within_7d``, ``never_acted_share``.
+        ``share_within_7d``, ``never_acted_share``, ``no_takedown_share``.
 
     Notes
     -----
@@ -298,14 +298,21 @@ def summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
     - ``share_within_3d`` / ``share_within_7d`` = ``1 − S(3)`` / ``1 − S(7)``: the KM
       estimate of the share taken down within 3 and 7 days of the first report (the
       figures hotlines publish). KM uses censored cases, unlike the raw share.
-    - ``never_acted_share`` = (n − n_taken_down) / n: the share of the path's reported
-      cases with no takedown by the end of observation. Spaces taken down after the
-      observer stopped watching also count here: keep observation windows long.
+    - ``never_acted_share``: the estimated share of the path's reported spaces never
+      taken down, as the Kaplan–Meier plateau ``S(t_max)`` at the path's last
+      observed day (the non-parametric estimate of the "never" fraction, Maller and
+      Zhou 1996). Unlike the raw share it does not count as "never acted on" a space
+      whose takedown simply fell after the observer stopped watching; it assumes the
+      observation windows are long compared with the delays. 1 on a path with no
+      takedown at all.
+    - ``no_takedown_share`` = (n − n_taken_down) / n: the raw share with no takedown
+      seen by the end of observation (an upper bound of the never-acted share).
 
     References
     ----------
     R. Brookmeyer and J. Crowley, "A confidence interval for the median survival
-    time", Biometrics 38 (1982) 29–41. Kaplan and Meier, JASA 53 (1958). INHOPE annual
+    time", Biometrics 38 (1982) 29–41. Kaplan and Meier, JASA 53 (1958). R. A. Maller
+    and S. Zhou, *Survival Analysis with Long-Term Survivors*, Wiley 1996. INHOPE annual
     report (share of reports removed within 3 days).
 
     Examples
@@ -344,7 +351,8 @@ def summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
             "median_ci_high": None,
             "share_within_3d": None,
             "share_within_7d": None,
-            "never_acted_share": (n - n_down) / n if n else None,
+            "never_acted_share": None,
+            "no_takedown_share": (n - n_down) / n if n else None,
         }
         res = _km(days, observed)
         if res is not None:
@@ -363,6 +371,7 @@ def summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
             s3, s7 = res.sf.evaluate(np.array([3.0, 7.0]))
             row["share_within_3d"] = float(1 - s3)
             row["share_within_7d"] = float(1 - s7)
+            row["never_acted_share"] = float(surv[-1])
         rows.append(row)
     return pl.DataFrame(
         rows,
@@ -376,6 +385,7 @@ def summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
             "share_within_3d": pl.Float64,
             "share_within_7d": pl.Float64,
             "never_acted_share": pl.Float64,
+            "no_takedown_share": pl.Float64,
         },
         orient="row",
     )
