@@ -165,7 +165,12 @@ def import_journal(
     try:
         book, report = read_journal(files, observer_id=observer, strict=strict)
     except (PrivacyError, JournalError) as exc:
-        _fail(f"{exc}\nnothing was written.")
+        # soft_wrap: each `file:line:column: kind` finding stays on one line (greppable)
+        from rich.markup import escape
+
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        err.print("nothing was written.", highlight=False)
+        raise typer.Exit(1) from None
     console.print(report)
     write(book, out, force=force)
     console.print(
