@@ -158,7 +158,7 @@ def test_not_utf8_is_a_clear_error(tmp_path):
 
 def test_strict_mode_makes_unmapped_items_an_error(tmp_path):
     p = FIX / "journals" / "journal_example_fr.md"
-    book, report = read_journal(p)  # not strict: imported, item reported
+    _book, report = read_journal(p)  # not strict: imported, item reported
     assert len(report.unmapped) == 1
     with pytest.raises(JournalError) as info:
         read_journal(p, strict=True)
@@ -170,7 +170,7 @@ def test_strict_mode_makes_unmapped_items_an_error(tmp_path):
 
 
 def test_strict_mode_passes_a_fully_mapped_journal(tmp_path):
-    p, run = _import_text(
+    _p, run = _import_text(
         tmp_path,
         "Case #A100B - Server\nContext: invitation\nWarning signs:\n- Sexual deepfakes\n"
         "Timeline:\n- D0: discovery\n",
