@@ -323,3 +323,65 @@ def test_lazy_book_gives_the_same_numbers():
     assert indicators.signatures(lazy, min_support=0.05).equals(
         indicators.signatures(book, min_support=0.05)
     )
+
+
+# ----------------------------------------------------------------------------- planted truth
+
+
+@pytest.fixture(scope="module")
+def generated():
+    import toolkit as vt
+
+    # Generated once for this module (about a second).
+    return vt.generate(cases=20_000, seed=20241)
+
+
+def test_prevalence_per_archetype_recovers_planted_base_rates(generated):
+    rates = generated.manifest["planted"]["base_rates"]
+    truth = pl.DataFrame(
+        [(a, c, p) for a, codes in rates.items() for c, p in codes.items()],
+        schema=["archetype", "code", "p"],
+        orient="row",
+    )
+    # 6 archetypes x 23 codes = 138 intervals. With 95 % intervals about 7 would miss by
+    # chance alone, so a test of "all inside" would be flaky and one of "most inside"
+    # weak. Bonferroni instead: each interval at 1 - 0.01/138, so that ALL planted rates
+    # fall inside with probability >= 99 % when the estimator is right.
+    confidence = 1 - 0.01 / truth.height
+    prev = indicators.prevalence(generated, by="archetype", confidence=confidence)
+    joined = prev.with_columns(pl.col("archetype", "code").cast(pl.String)).join(
+        truth, on=["archetype", "code"], how="inner"
+    )
+    assert joined.height == truth.height
+    outside = joined.filter((pl.col("p") < pl.col("ci_low")) | (pl.col("p") > pl.col("ci_high")))
+    assert outside.height == 0, outside.select("archetype", "code", "share", "p")
+    # and the test has teeth: a shifted rate is rejected for most codes seen often
+    common = joined.filter(pl.col("p").is_between(0.2, 0.8))
+    shifted = common.filter(
+        (pl.col("p") + 0.1 < pl.col("ci_low")) | (pl.col("p") + 0.1 > pl.col("ci_high"))
+    )
+    assert shifted.height == common.height > 10
+
+
+def test_planted_pairs_cooccur_as_planted(generated):
+    planted = generated.manifest["planted"]["cooccurring_pairs"]
+    arch = generated.planted.select("case_id", "archetype")
+    for pair in planted:
+        ids = arch.filter(pl.col("archetype") == pair["archetype"]).get_column("case_id").implode()
+        sub = CaseBook.from_frames(
+            cases=generated.cases.filter(pl.col("case_id").is_in(ids)),
+            indicators=generated.indicators.filter(pl.col("case_id").is_in(ids)),
+        )
+        row = (
+            indicators.cooccurrence(sub)
+            .filter(
+                (pl.col("code_a").cast(pl.String).is_in([pair["a"], pair["b"]]))
+                & (pl.col("code_b").cast(pl.String).is_in([pair["a"], pair["b"]]))
+            )
+            .row(0, named=True)
+        )
+        n = sub.cases.height
+        lo, hi = wilson_interval(np.array([row["n_both"]]), np.array([n]), 1 - 0.01 / len(planted))
+        assert lo[0] <= pair["p_ab"] <= hi[0], pair
+        if pair["lift"] and pair["lift"] > 1.2 and row["n_both"] > 50:
+            assert row["q_value"] < 0.05, pair

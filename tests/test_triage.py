@@ -149,3 +149,32 @@ def test_tiny_book(tiny_book):
     out = triage.assess(tiny_book)
     assert out.get_column("tier").to_list() == ["standard", "standard", "standard"]
     assert out.get_column("criteria").to_list() == [["C1"], [], ["C1"]]
+
+
+# ----------------------------------------------------------------------------- planted truth
+
+
+@pytest.fixture(scope="module")
+def generated():
+    import toolkit as vt
+
+    # Generated once for this module (about a second).
+    return vt.generate(cases=20_000, seed=20241)
+
+
+def test_urgent_tier_is_exactly_the_planted_child_signals_archetype(generated):
+    out = triage.assess(generated).join(
+        generated.planted.select("case_id", "archetype"), on="case_id", how="inner"
+    )
+    assert out.height == generated.cases.height
+    urgent = out.get_column("tier") == "urgent"
+    child = out.get_column("archetype") == "child_signals"
+    # Required agreement: 100 %. The generator plants child-exploitation codes ONLY in
+    # the child-signals archetype and gives every such case at least one of them
+    # (docs/synthetic-data.md), and the urgent tier is defined by exactly those codes,
+    # so any disagreement would be a bug, not noise.
+    assert (urgent == child).all()
+    assert child.sum() > 1000
+    # every other archetype is high or standard, and both tiers occur
+    others = out.filter(~child).get_column("tier").unique().to_list()
+    assert sorted(others) == ["high", "standard"]

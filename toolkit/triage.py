@@ -226,7 +226,9 @@ def assess(book: CaseBook) -> pl.DataFrame:
     ev = table(book, "events", ["case_id", "event"]).with_columns(pl.col("event").cast(pl.String))
 
     def ids_with(frame: pl.DataFrame, column: str, codes) -> pl.Series:
-        return frame.filter(pl.col(column).is_in(list(codes))).get_column("case_id").unique()
+        # imploded: polars 2 wants a list-typed collection for `is_in` over a Series
+        ids = frame.filter(pl.col(column).is_in(list(codes))).get_column("case_id").unique()
+        return ids.implode()
 
     child_ids = ids_with(ind, "code", tx.CHILD_SIGNAL_CODES)
     fired = []

@@ -102,7 +102,9 @@ def exposure(
     if expo.height == 0:
         return pl.DataFrame(schema=schema)
     urgent = assess(book).filter(pl.col("tier") == "urgent").select("case_id")
-    expo = expo.with_columns(pl.col("case_id").is_in(urgent.get_column("case_id")).alias("urgent"))
+    expo = expo.with_columns(
+        pl.col("case_id").is_in(urgent.get_column("case_id").implode()).alias("urgent")
+    )
     weekly = expo.group_by("observer_id", "week").agg(
         pl.col("case_id").n_unique().cast(pl.Int64).alias("n_cases"),
         pl.col("minutes").sum().cast(pl.Int64).alias("minutes"),
