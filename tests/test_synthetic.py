@@ -405,3 +405,59 @@ def test_kaplan_meier_median_per_path_recovers_the_planted_value(medium):
         km = KaplanMeierFitter().fit(d["duration"].to_numpy(), d["observed"].to_numpy())
         planted = medium.manifest["planted"]["paths"][path]["km_median_days"]
         assert km.median_survival_time_ == pytest.approx(planted, rel=0.10), path
+
+
+# ---------------------------------------------------------------- the docs stay true
+
+DOC = ROOT / "docs" / "synthetic-data.md"
+
+
+def _md_rows(text: str, first_cell: str) -> dict[str, list[str]]:
+    """Rows of the Markdown table whose header starts with ``first_cell``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_cell} |"))
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_doc_names_every_parameter_and_planted_key():
+    from dataclasses import fields
+
+    text = DOC.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "Content warning" in text.split("\n\n")[1]
+    for f in fields(GeneratorParams):
+        assert f"`{f.name}`" in text, f.name
+    planted = generate(cases=30, seed=1).manifest["planted"]
+    for key in planted:
+        if not key.endswith("_note") and key not in ("archetypes", "periods"):
+            assert key in text, key
+
+
+def test_doc_tables_match_the_planted_values():
+    text = DOC.read_text(encoding="utf-8")
+    planted = generate(cases=30, seed=1).manifest["planted"]
+    rates = _md_rows(text, "code")
+    assert set(rates) == set(tx.INDICATORS)
+    archetypes = planted["archetypes"]
+    for code, cells in rates.items():
+        for arch, cell in zip(archetypes, cells, strict=True):
+            assert float(cell) == pytest.approx(planted["base_rates"][arch][code], abs=5.01e-4)
+    paths = _md_rows(text, "path")
+    for path, (median, sigma, q, km) in paths.items():
+        spec = planted["paths"][path]
+        assert (float(median), float(sigma), float(q)) == (
+            spec["median_days"],
+            spec["sigma"],
+            spec["never_acted_share"],
+        )
+        assert float(km) == pytest.approx(spec["km_median_days"], abs=5e-3)
+    shares = _md_rows(text, "archetype")
+    for label, (case_type, share) in shares.items():
+        arch = label.split(":")[0].replace("`", "")
+        assert planted["expected_case_type"][arch] == case_type
+        assert float(share) == planted["archetype_shares"][arch]
