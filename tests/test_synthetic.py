@@ -267,7 +267,8 @@ def test_respawn_rate_and_chains(medium):
     with_successor = set(reap["source_id"])
     assert with_successor <= taken
     rate = len(with_successor) / len(taken)
-    p = planted["respawn_probability"]
+    p = planted["respawn_rate"]
+    assert p == planted["respawn_probability"]
     assert abs(rate - p) <= _z_tolerance(p, len(taken)), (rate, p)
     # delay from takedown to reappearance: lognormal median
     td = ev.filter(pl.col("event") == "takedown").select(source_id="case_id", td="day")

@@ -233,8 +233,10 @@ def _planted_sizes(
         "highest_escalation": "platform_press path: alerted_press (and, for some, "
         "reported_hotline) before any takedown; platform_hotline: reported_hotline",
         "respawn_probability": params.respawn_probability,
+        "respawn_rate": params.respawn_probability,
         "respawn_rate_definition": "share of cases with an observed takedown that have a "
-        "documented successor (a reappearance referral)",
+        "documented successor (a reappearance referral); equals respawn_probability up to "
+        "the chain-depth cap (cases at max_chain_depth do not respawn, < 1e-4 of cases)",
         "respawn_delay_median_days": params.respawn_delay_median_days,
         "respawn_delay_sigma": params.respawn_delay_sigma,
         "respawn_delay_origin": "parent's takedown day, in the parent's day frame",
