@@ -462,3 +462,21 @@ def test_doc_tables_match_the_planted_values():
         arch = label.split(":")[0].replace("`", "")
         assert planted["expected_case_type"][arch] == case_type
         assert float(share) == planted["archetype_shares"][arch]
+
+
+def test_params_are_used_and_written_to_the_manifest(capsys):
+    delays = GeneratorParams().path_delays
+    for spec in delays.values():
+        spec["never_acted_share"] = 0.0
+    params = GeneratorParams(respawn_probability=0.0, path_delays=delays, n_communities=3)
+    book = generate(cases=300, seed=6, params=params)
+    assert capsys.readouterr().err == ""  # no progress bar unless asked
+    assert book.referrals.filter(pl.col("kind") == "reappearance").height == 0
+    assert book.planted["parent_id"].null_count() == 300
+    assert book.events.filter(pl.col("event") == "no_response").height == 0
+    assert book.planted["community"].n_unique() == 3
+    assert book.manifest["params"]["respawn_probability"] == 0.0
+    assert book.manifest["planted"]["n_communities"] == 3
+    rates = book.manifest["planted"]["base_rates"]
+    assert all(rates[a]["platform.unresponsive"] == 0 for a in rates)
+    assert all(rates[a]["platform.reappearance"] == 0 for a in rates)

@@ -355,6 +355,7 @@ def _case_types(present: np.ndarray) -> np.ndarray:
 def generate_book(
     cases: int, seed: int, progress: bool, params: GeneratorParams | None
 ) -> CaseBook:
+    """The body of ``toolkit.synthetic.generate`` (see its docstring)."""
     p = params or GeneratorParams()
     if isinstance(cases, bool) or not isinstance(cases, (int, np.integer)) or cases < 1:
         raise ValueError(f"cases must be a whole number of at least 1 (got {cases!r})")
@@ -382,7 +383,7 @@ def generate_book(
             {
                 "case_id": ids.gather(rows),
                 "code": _enum(cols, tx.INDICATORS),
-                "evidence": pl.Series([None] * len(rows), dtype=pl.String),
+                "evidence": pl.repeat(None, len(rows), dtype=pl.String, eager=True),
             }
         )
         del present
@@ -405,9 +406,7 @@ def generate_book(
                 "path": _enum(sk.path, PATHS),
                 "parent_id": ids.gather(np.maximum(sk.parent, 0)).set(
                     pl.Series(sk.parent < 0), None
-                )
-                if n
-                else ids,
+                ),
                 "depth": pl.Series(sk.depth, dtype=pl.Int32),
                 "never_acted": pl.Series(sk.never_acted),
             }
