@@ -12,6 +12,7 @@ non-consensual intimate imagery, in abstract terms only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -220,57 +221,81 @@ def assess(book: CaseBook) -> pl.DataFrame:
     ['minimal_evidence', 'report_platform', 'report_hotline', 'leave_space']
     """
     cases = table(book, "cases", ["case_id"])
-    ind = table(book, "indicators", ["case_id", "code"]).with_columns(
-        pl.col("code").cast(pl.String)
+    ind = table(book, "indicators", ["case_id", "code"])
+    ev = table(book, "events", ["case_id", "event"])
+    # One bit per code: a case's codes (and events) become one integer, so every rule is
+    # a bit test (`mask & rule_mask != 0`) after a single integer group-by per table.
+    ind_masks = ind.group_by("case_id").agg(
+        _bits(pl.col("code"), tx.INDICATORS).bitwise_or().alias("codes")
     )
-    ev = table(book, "events", ["case_id", "event"]).with_columns(pl.col("event").cast(pl.String))
+    ev_masks = ev.group_by("case_id").agg(
+        _bits(pl.col("event"), tx.EVENTS).bitwise_or().alias("events")
+    )
+    flags = (
+        cases.join(ind_masks, on="case_id", how="left", maintain_order="left")
+        .join(ev_masks, on="case_id", how="left", maintain_order="left")
+        .with_columns(pl.col("codes", "events").fill_null(0))
+    )
 
-    def ids_with(frame: pl.DataFrame, column: str, codes) -> pl.Series:
-        # imploded: polars 2 wants a list-typed collection for `is_in` over a Series
-        ids = frame.filter(pl.col(column).is_in(list(codes))).get_column("case_id").unique()
-        return ids.implode()
+    def has_any(column: str, codes: Iterable[str], order: tuple[str, ...]) -> pl.Expr:
+        mask = sum(1 << order.index(c) for c in set(codes))
+        return (pl.col(column) & mask) != 0
 
-    child_ids = ids_with(ind, "code", tx.CHILD_SIGNAL_CODES)
+    flags = flags.with_columns(
+        has_any("codes", tx.CHILD_SIGNAL_CODES, tx.INDICATORS).alias("child")
+    )
     fired = []
     for rule in RULES:
-        expr = pl.col("case_id").is_in(ids_with(ind, "code", rule.indicators)) | pl.col(
-            "case_id"
-        ).is_in(ids_with(ev, "event", rule.events))
-        if rule.min_severity is not None:
-            severe = [c for c, s in tx.SEVERITY.items() if s >= rule.min_severity]
-            expr = expr & pl.col("case_id").is_in(ids_with(ind, "code", severe))
-        fired.append(expr.alias(rule.id))
-    flags = cases.select(
-        "case_id", *fired, pl.col("case_id").is_in(child_ids).alias("__child")
-    ).with_columns(
-        pl.when(pl.col("__child"))
-        .then(pl.lit("urgent"))
-        .when(pl.col("C2") | (pl.col("C1") & (pl.col("C3") | pl.col("C4"))))
-        .then(pl.lit("high"))
-        .otherwise(pl.lit("standard"))
-        .cast(TIER_DTYPE)
-        .alias("tier")
-    )
-    criteria = pl.concat_list(
-        [pl.when(pl.col(r.id)).then(pl.lit(r.id)).otherwise(None) for r in RULES]
-    ).list.drop_nulls()
-    action_exprs = []
-    for action in tx.ACTIONS:
-        by_tier = (
-            pl.col("tier")
-            .cast(pl.String)
-            .is_in([t for t, acts in TIER_ACTIONS.items() if action in acts])
+        expr = has_any("codes", rule.indicators, tx.INDICATORS) | has_any(
+            "events", rule.events, tx.EVENTS
         )
-        by_rule = pl.lit(False)
+        if rule.min_severity is not None:
+            severe = [c for c, sev in tx.SEVERITY.items() if sev >= rule.min_severity]
+            expr = expr & has_any("codes", severe, tx.INDICATORS)
+        fired.append(expr)
+    # A case's decision depends only on (child signal, C1..C4): 32 combinations at most,
+    # decided once each by `_decide` and joined back.
+    combo = pl.col("child").cast(pl.Int32) * (1 << len(RULES))
+    for i, expr in enumerate(fired):
+        combo = combo + expr.cast(pl.Int32) * (1 << (len(RULES) - 1 - i))
+    flags = flags.select("case_id", combo.alias("combo"))
+    decisions = [_decide(c) for c in range(1 << (len(RULES) + 1))]
+    table_ = pl.DataFrame(
+        {
+            "combo": pl.Series(range(len(decisions)), dtype=pl.Int32),
+            "tier": pl.Series([d[0] for d in decisions], dtype=TIER_DTYPE),
+            "criteria": pl.Series([d[1] for d in decisions], dtype=pl.List(pl.String)),
+            "recommended_actions": pl.Series(
+                [d[2] for d in decisions], dtype=pl.List(tx.enum("actions"))
+            ),
+        }
+    )
+    out = flags.join(table_, on="combo", how="left", maintain_order="left").drop("combo")
+    if not out.get_column("case_id").is_sorted():
+        out = out.sort("case_id")
+    return out
+
+
+def _bits(expr: pl.Expr, order: tuple[str, ...]) -> pl.Expr:
+    """``2**position`` of each code in ``order`` (Int64), from the Enum's physical index."""
+    position = expr.cast(pl.Enum(list(order))).to_physical().cast(pl.Int64)
+    return pl.lit(2, dtype=pl.Int64).pow(position)
+
+
+def _decide(combo: int) -> tuple[str, list[str], list[str]]:
+    """Tier, criteria and actions of one combination (bit 4: child signal; 3..0: C1..C4)."""
+    child = bool(combo >> len(RULES) & 1)
+    fired = {r.id: bool(combo >> (len(RULES) - 1 - i) & 1) for i, r in enumerate(RULES)}
+    if child:
+        tier = "urgent"
+    elif fired["C2"] or (fired["C1"] and (fired["C3"] or fired["C4"])):
+        tier = "high"
+    else:
+        tier = "standard"
+    wanted = set(TIER_ACTIONS[tier])
+    if tier != "urgent":
         for rule in RULES:
-            if action in rule.adds_actions:
-                by_rule = by_rule | pl.col(rule.id)
-        wanted = by_tier | (by_rule & (pl.col("tier") != "urgent"))
-        action_exprs.append(pl.when(wanted).then(pl.lit(action)).otherwise(None))
-    actions = pl.concat_list(action_exprs).list.drop_nulls().cast(pl.List(tx.enum("actions")))
-    return flags.select(
-        "case_id",
-        "tier",
-        criteria.alias("criteria"),
-        actions.alias("recommended_actions"),
-    ).sort("case_id")
+            if fired[rule.id]:
+                wanted |= set(rule.adds_actions)
+    criteria = [r.id for r in RULES if fired[r.id]]
+    return tier, criteria, [a for a in tx.ACTIONS if a in wanted]
