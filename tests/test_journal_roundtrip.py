@@ -114,7 +114,6 @@ def casebooks(draw) -> CaseBook:
 @pytest.mark.parametrize("lang", tx.LANGS)
 @given(book=casebooks())
 def test_write_then_read_gives_back_the_same_data(lang, book):
-    book = book  # valid by construction (from_frames casts; the import validates)
     text = render_journal(book, lang)
     back, report = parse_journal_text(text, f"journal_{lang}.md")
     assert_same_data(book, back)
