@@ -27,6 +27,7 @@ from toolkit.privacy._scanner import (
     mask,
     scan_text,
 )
+from toolkit.privacy._suppress import suppress_small_counts
 
 __all__ = [
     "ALLOWED_URL_PATTERNS",
@@ -40,4 +41,5 @@ __all__ = [
     "load_skip_config",
     "mask",
     "scan_text",
+    "suppress_small_counts",
 ]
