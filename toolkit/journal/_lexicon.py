@@ -28,6 +28,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from toolkit import taxonomy as tx
 
@@ -143,6 +144,24 @@ def _compiled(section: str, lang: str) -> tuple[tuple[str, str, tuple[str, ...]]
 
 
 @cache
+def _index(
+    section: str, lang: str
+) -> tuple[dict[str, list[tuple[str, str, tuple[str, ...]]]], dict[str, list[Any]]]:
+    """Terms indexed by what their first word needs of a text word: the whole word
+    (short first words: the word or the word plus ``s``), or its first four letters."""
+    exact: dict[str, list[Any]] = {}
+    prefix: dict[str, list[Any]] = {}
+    for entry in _compiled(section, lang):
+        first = entry[2][0]
+        if len(first) <= _SHORT_WORD:
+            exact.setdefault(first, []).append(entry)
+            exact.setdefault(first + "s", []).append(entry)
+        else:
+            prefix.setdefault(first[: _SHORT_WORD + 1], []).append(entry)
+    return exact, prefix
+
+
+@cache
 def _cues(lang: str) -> tuple[tuple[str, ...], ...]:
     raw = tx.raw().data.get("negation", {}).get(lang, [])
     return tuple(tuple(normalise(c).split()) for c in raw if normalise(c))
@@ -202,11 +221,13 @@ def find(text: str, section: str, lang: str) -> list[Match]:
         return []
     words = [t.word for t in tokens]
     cues = _cues(lang)
+    exact, prefix = _index(section, lang)
     found: list[Match] = []
-    for code, term, tw in _compiled(section, lang):
-        n = len(tw)
-        for i in range(len(words) - n + 1):
-            if not _word_matches(tw[0], words[i]):
+    for i, word in enumerate(words):
+        candidates = exact.get(word, []) + prefix.get(word[: _SHORT_WORD + 1], [])
+        for code, term, tw in candidates:
+            n = len(tw)
+            if i + n > len(words) or not _word_matches(tw[0], word):
                 continue
             if all(_word_matches(tw[k], words[i + k]) for k in range(1, n)):
                 if _negated(tokens, i, cues):
