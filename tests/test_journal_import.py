@@ -328,3 +328,49 @@ def test_report_renders_as_text_dict_and_rich():
     console.print(report)
     out = console.export_text()
     assert "Cases found (4)" in out and "Unmapped items (1)" in out
+
+
+def test_title_hint_and_platform_kind(tmp_path):
+    body = "Indicateurs :\n- Photos d'ex-partenaires\n- Salon de « tributes »\n"
+    p = tmp_path / "j.md"
+    p.write_text(
+        "Cas n°A100B – Serveur d'images (leaks / tributes)\n"
+        "Contexte : trouvé via un outil d'inspection, sur un forum d’images.\n"
+        f"{body}\n"
+        f"Cas n°B200C – Serveur d'images\nContexte : invitation.\n{body}",
+        encoding="utf-8",
+    )
+    book, _ = read_journal(p)
+    got = {
+        r[0]: r[1:]
+        for r in book.cases.select("case_id", "case_type", "platform_kind", "discovered_via")
+        .with_columns(pl.col(pl.Enum).cast(pl.String))
+        .iter_rows()
+    }
+    # same codes (target.partner, content.tribute): the hint picks leaks_tributes,
+    # without it the taxonomy's precedence gives relatives_partners
+    assert got == {
+        "A100B": ("leaks_tributes", "image_board", "inspection_tool"),
+        "B200C": ("relatives_partners", None, "invitation"),
+    }
+    assert book.cases["title"].to_list()[0] == "Serveur d'images (leaks / tributes)"
+
+
+def test_negation_cue_pas(tmp_path):
+    p = tmp_path / "j.md"
+    p.write_text(
+        "Cas n°A100B – Serveur\nIndicateurs :\n- Les personnes visées ne sont pas des "
+        "mineures.\n- Montages sexuels générés.\n",
+        encoding="utf-8",
+    )
+    book, _ = read_journal(p)
+    assert set(book.indicators["code"].cast(pl.String)) == {"content.sexual_deepfake"}
+
+
+def test_a_file_without_any_case_is_an_error(tmp_path):
+    from toolkit.journal import JournalError
+
+    p = tmp_path / "j.md"
+    p.write_text("Avertissement\nUn texte sans cas.\n", encoding="utf-8")
+    with pytest.raises(JournalError, match="no case found"):
+        read_journal(p)

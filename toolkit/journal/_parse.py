@@ -633,6 +633,13 @@ def parse_journals(
                 )
             where[case.code] = case
             all_cases.append(case)
+    if not all_cases:
+        raise JournalError(
+            report.files[0] if len(report.files) == 1 else ", ".join(report.files),
+            None,
+            "no case found: a case starts at a header line such as `Cas n°D220K – title` or "
+            "`Case #E501X — title` (see docs/journal-import.md)",
+        )
     mapped = [_map_case(c, observer_id, report) for c in all_cases]
     for m in mapped:
         for r in m.referrals:

@@ -89,8 +89,8 @@ class ImportReport:
     cases : list of CaseFound
         Case headers, in journal order.
     codes : dict
-        ``{case_id: {"indicators": [...], "actions": [...], "events": [...],
-        "discovered_via": ..., "members_band": ...}}``.
+        ``{case_id: {"indicators": [...], "actions": [...], "events": ["code@day", ...],
+        "discovered_via": ..., "members_band": ..., "referrals": ["CODE (kind)", ...]}}``.
     unmapped : list of UnmappedItem
         Items that map to no code (``strict=True`` makes them an error).
     unknown_labels : list of UnknownLabel
