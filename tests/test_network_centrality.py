@@ -122,21 +122,27 @@ def test_no_core_when_there_is_no_cycle():
 
 
 def test_hub_is_the_directory_into_several_communities():
-    # three dense groups of six; HUB1 refers into each of them; G1 nodes refer only inside.
+    # three dense groups of eight; HUB1 refers to four members of each (12 spaces in 3
+    # communities); BR1 touches the three groups too, but with only three referrals.
     G = nx.DiGraph()
-    groups = [[f"G{g}S{i}" for i in range(6)] for g in range(3)]
+    groups = [[f"G{g}S{i}" for i in range(8)] for g in range(3)]
     for members in groups:
         G.add_edges_from(itertools.permutations(members, 2))
-    G.add_edges_from(("HUB1", members[0]) for members in groups)
+    G.add_edges_from(("HUB1", v) for members in groups for v in members[:4])
+    G.add_edges_from(("BR1", members[0]) for members in groups)
     c = centrality(G, seed=1)
     assert c.filter(pl.col("role") == "hub").get_column("node").to_list() == ["HUB1"]
-    assert c.filter(pl.col("node") == "HUB1").get_column("out_communities").item() == 3
-    # communities recover the three groups exactly (HUB1 joins one of them)
+    out = dict(c.select("node", "out_communities").iter_rows())
+    assert out["HUB1"] == 3 and out["BR1"] == 3
+    # communities recover the three groups exactly (HUB1 and BR1 join one of them)
     comm = dict(c.select("node", "community").iter_rows())
     truth = {v: g for g, members in enumerate(groups) for v in members}
     assert same_partition([comm[v] for v in truth], list(truth.values()))
-    # with a stricter threshold nothing is a hub
+    # stricter thresholds: no hub; looser out-degree: BR1 becomes one
     assert "hub" not in centrality(G, seed=1, hub_min_communities=4).get_column("role")
+    assert "hub" not in centrality(G, seed=1, hub_min_out_degree=13).get_column("role")
+    loose = centrality(G, seed=1, hub_min_out_degree=3)
+    assert sorted(loose.filter(pl.col("role") == "hub").get_column("node")) == ["BR1", "HUB1"]
 
 
 def test_output_is_sorted_typed_and_deterministic():

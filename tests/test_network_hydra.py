@@ -130,23 +130,22 @@ def test_band_transitions_are_aggregate(hydra_book):
     ]
 
 
-def test_counterfactual_respawn_follows_removal(hydra_book):
+def test_counterfactual_both_scenarios(hydra_book):
     cf = counterfactual_early_removal(hydra_book)
+    assert cf.columns == ["scenario", "metric", "observed", "counterfactual", "lost", "share_lost"]
+    go_on = cf.filter(pl.col("scenario") == "respawns_continue")
     # Only EE1 -> XX1 (day 3, after EE1's report on day 1) is dropped: XX1 never grows.
-    assert cf.select("metric", "observed", "counterfactual", "lost").rows() == [
+    assert go_on.select("metric", "observed", "counterfactual", "lost").rows() == [
         ("spaces", 10, 9, 1),
         ("documented_spaces", 7, 7, 0),
         ("referrals", 7, 6, 1),
         ("successor_spaces", 4, 4, 0),
     ]
-    assert cf.get_column("share_lost").to_list() == pytest.approx([0.1, 0.0, 1 / 7, 0.0])
-
-
-def test_counterfactual_upper_bound_drops_late_reappearances(hydra_book):
-    cf = counterfactual_early_removal(hydra_book, respawn_follows_removal=False)
+    assert go_on.get_column("share_lost").to_list() == pytest.approx([0.1, 0.0, 1 / 7, 0.0])
     # Reappearances all come after the parent's report: BB1, CC1, GG1, ZZ1 and what GG1
-    # referred to (YY1) never grow, nor XX1. Left: AA1, DD1, FF1 (independent) and EE1.
-    assert cf.select("metric", "observed", "counterfactual").rows() == [
+    # referred to (YY1) never grow, nor XX1. Left: AA1, DD1, EE1, FF1 (found on their own).
+    stopped = cf.filter(pl.col("scenario") == "respawns_prevented")
+    assert stopped.select("metric", "observed", "counterfactual").rows() == [
         ("spaces", 10, 4),
         ("documented_spaces", 7, 4),
         ("referrals", 7, 1),
@@ -154,16 +153,21 @@ def test_counterfactual_upper_bound_drops_late_reappearances(hydra_book):
     ]
 
 
-def test_counterfactual_keeps_independent_cycles_and_unknown_days():
-    # PP1 <-> QQ1 form a group nobody refers into: an independent origin, kept even though
-    # their referrals come after their reports. RR1's referral has no day: kept.
+def test_counterfactual_keeps_documented_spaces_and_unknown_days():
+    # PP1, QQ1 and RR1 were documented on their own: they exist even though every
+    # referral into them comes after the referrer's report. RR1 -> SS1 has no day: kept.
     book = toy_book(
-        [("PP1", "QQ1", "mirror", 9), ("QQ1", "PP1", "mirror", 9), ("RR1", "SS1", "mirror", None)],
+        [
+            ("PP1", "QQ1", "mirror", 9),
+            ("QQ1", "PP1", "mirror", 9),
+            ("RR1", "PP1", "invitation", 5),
+            ("RR1", "SS1", "mirror", None),
+        ],
         [("PP1", 0, D), ("PP1", 1, R), ("QQ1", 0, D), ("QQ1", 1, R), ("RR1", 0, D), ("RR1", 1, R)],
     )
-    cf = counterfactual_early_removal(book)
-    assert cf.filter(pl.col("metric") == "spaces").select("observed", "counterfactual").row(0) == (
-        4,
-        4,
-    )
-    assert cf.filter(pl.col("metric") == "referrals").get_column("counterfactual").item() == 1
+    cf = counterfactual_early_removal(book).filter(pl.col("scenario") == "respawns_continue")
+    assert cf.select("metric", "observed", "counterfactual").rows()[:3] == [
+        ("spaces", 4, 4),
+        ("documented_spaces", 3, 3),
+        ("referrals", 4, 1),
+    ]

@@ -15,7 +15,12 @@ Heavy metrics are computed from integer edge arrays with ``scipy.sparse``
 """
 
 from toolkit.network._agreement import adjusted_rand_index, normalized_mutual_info
-from toolkit.network._centrality import HUB_MIN_COMMUNITIES, ROLES, centrality
+from toolkit.network._centrality import (
+    HUB_MIN_COMMUNITIES,
+    HUB_MIN_OUT_DEGREE,
+    ROLES,
+    centrality,
+)
 from toolkit.network._dismantle import STRATEGIES, compare_strategies, dismantle
 from toolkit.network._export import write_gexf, write_graphml
 from toolkit.network._graph import referral_graph
@@ -29,6 +34,7 @@ from toolkit.network._sparse import EdgeList, components, pagerank
 
 __all__ = [
     "HUB_MIN_COMMUNITIES",
+    "HUB_MIN_OUT_DEGREE",
     "ROLES",
     "STRATEGIES",
     "EdgeList",

@@ -10,12 +10,15 @@ import scipy.sparse as sp
 from toolkit.network import _sparse
 from toolkit.network._sparse import EdgeList
 
-__all__ = ["HUB_MIN_COMMUNITIES", "ROLES", "centrality"]
+__all__ = ["HUB_MIN_COMMUNITIES", "HUB_MIN_OUT_DEGREE", "ROLES", "centrality"]
 
 #: A hub refers out into at least this many distinct communities (its own included).
 #: Three means "beyond its own community and one neighbour", the smallest number at which
 #: a space acts as a directory rather than a bridge between two groups.
 HUB_MIN_COMMUNITIES = 3
+#: ... and to at least this many distinct spaces: a directory lists many spaces, while an
+#: ordinary space with a handful of referrals can touch three communities by chance.
+HUB_MIN_OUT_DEGREE = 10
 #: Role codes, most specific first.
 ROLES = ("hub", "core", "upstream", "downstream", "peripheral")
 #: Above this many nodes betweenness is sampled (Brandes & Pich 2007) instead of exact.
@@ -76,6 +79,7 @@ def centrality(
     exact_betweenness_max_nodes: int = EXACT_BETWEENNESS_MAX_NODES,
     betweenness_samples: int = BETWEENNESS_SAMPLES,
     hub_min_communities: int = HUB_MIN_COMMUNITIES,
+    hub_min_out_degree: int = HUB_MIN_OUT_DEGREE,
     seed: int = 0,
 ) -> pl.DataFrame:
     """Who matters in the referral network, and in what role.
@@ -89,8 +93,9 @@ def centrality(
         Betweenness is exact up to this many nodes, sampled above it.
     betweenness_samples
         Number of pivot nodes ``k`` when betweenness is sampled.
-    hub_min_communities
-        A node is a ``hub`` when its out-neighbours span at least this many communities.
+    hub_min_communities, hub_min_out_degree
+        A node is a ``hub`` when its out-neighbours span at least ``hub_min_communities``
+        communities (default 3) and number at least ``hub_min_out_degree`` (default 10).
     seed
         Seed of the betweenness sample and of Louvain.
 
@@ -109,7 +114,8 @@ def centrality(
         - ``community`` (int, 0 = largest; ties by smallest node);
         - ``out_communities`` (int): distinct communities among the out-neighbours;
         - ``bowtie`` (``core``, ``upstream``, ``downstream``, ``peripheral``);
-        - ``role``: ``hub`` if the node is a hub, otherwise its ``bowtie`` position.
+        - ``role``: ``hub`` if the node is a hub (see Notes), otherwise its ``bowtie``
+          position.
 
     Notes
     -----
@@ -131,8 +137,11 @@ def centrality(
       follows the upstream / core / downstream reading of flow-based studies of
       Telegram networks [6]_, where upstream communities point to the rest, core ones
       are tightly interlinked and downstream ones are heavily referenced.
-    - Hub: a node whose out-neighbours span ``hub_min_communities`` or more communities,
-      i.e. a directory that spreads members across groups.
+    - Hub: a node that refers to at least ``hub_min_out_degree`` spaces spanning at
+      least ``hub_min_communities`` communities, i.e. a directory that spreads members
+      across groups (roles from the spread of links over communities, after [7]_).
+      PageRank rewards spaces that are referred *to* (destinations); directories that
+      refer *out* are found by ``out_degree`` and the ``hub`` role instead.
 
     References
     ----------
@@ -147,6 +156,8 @@ def centrality(
     .. [5] Broder et al. (2000), "Graph structure in the Web", Computer Networks 33.
     .. [6] Bovet & Grindrod (2022), "Organization and evolution of the UK far-right
        network on Telegram", Applied Network Science 7:76.
+    .. [7] Guimerà & Amaral (2005), "Functional cartography of complex metabolic
+       networks", Nature 433.
 
     Examples
     --------
@@ -174,7 +185,8 @@ def centrality(
     else:
         out_comm = np.zeros(n, dtype=np.int64)
     position = bowtie(edges, strong)
-    role = np.where(out_comm >= hub_min_communities, "hub", position)
+    is_hub = (out_comm >= hub_min_communities) & (out_deg >= hub_min_out_degree)
+    role = np.where(is_hub, "hub", position)
 
     if n <= exact_betweenness_max_nodes:
         bc = nx.betweenness_centrality(G, normalized=True)

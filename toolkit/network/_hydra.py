@@ -12,7 +12,13 @@ from toolkit.model import CaseBook
 from toolkit.network import _sparse
 from toolkit.network._graph import case_timeline
 
-__all__ = ["band_transitions", "counterfactual_early_removal", "hydra_summary", "lineages"]
+__all__ = [
+    "SCENARIOS",
+    "band_transitions",
+    "counterfactual_early_removal",
+    "hydra_summary",
+    "lineages",
+]
 
 _LINEAGE_SCHEMA = {
     "lineage_id": pl.Int64,
@@ -282,43 +288,46 @@ def band_transitions(book: CaseBook) -> pl.DataFrame:
     )
 
 
-def counterfactual_early_removal(
-    book: CaseBook, *, respawn_follows_removal: bool = True
-) -> pl.DataFrame:
+#: Scenarios of ``counterfactual_early_removal``: successors still appear (shifted
+#: earlier), or early removal also prevents every reappearance dated after the report.
+SCENARIOS = ("respawns_continue", "respawns_prevented")
+_METRICS = ("spaces", "documented_spaces", "referrals", "successor_spaces")
+
+
+def counterfactual_early_removal(book: CaseBook) -> pl.DataFrame:
     """What if every space had been removed on the day of its first report?
 
     Parameters
     ----------
     book
         A CaseBook.
-    respawn_follows_removal
-        If True (default), a removed space still reappears (earlier): its
-        ``reappearance`` links are kept. If False, reappearances dated after the first
-        report are dropped like any other referral: an upper bound on what early removal
-        prevents.
 
     Returns
     -------
     polars.DataFrame
-        ``metric`` (``spaces``, ``documented_spaces``, ``referrals``,
-        ``successor_spaces``), ``observed``, ``counterfactual``, ``lost`` (int) and
-        ``share_lost`` (float), in that metric order.
+        Two scenarios × four metrics, sorted in the order below: ``scenario``
+        (``respawns_continue``, ``respawns_prevented``), ``metric`` (``spaces``,
+        ``documented_spaces``, ``referrals``, ``successor_spaces``), ``observed``,
+        ``counterfactual``, ``lost`` (int) and ``share_lost`` (float).
 
     Notes
     -----
-    1. Every referral a space made after its first report day (its own day frame) is
-       dropped: the space would have been gone. Referrals with an unknown day, and those
-       of spaces never reported, are kept (we cannot tell).
-    2. A space exists in the counterfactual when it has an independent origin, i.e. no
-       referral leads into it (or into its strongly connected group) from outside, or
-       when it can be reached from such a space through kept referrals of existing
-       spaces. Spaces only reached through dropped referrals - and everything they
-       referred to or respawned as in turn - would not have grown.
-    3. ``referrals`` counts referral rows kept whose source exists; ``successor_spaces``
-       counts lineage members of generation ≥ 1 that still exist.
+    1. Every referral a space made after its first report day (in its own day frame)
+       is dropped: the space would have been gone. Referrals with an unknown day, and
+       those of spaces never reported, are kept (we cannot tell).
+    2. Reappearances: in ``respawns_continue`` a removed space still comes back (only
+       earlier), so ``reappearance`` links are kept; in ``respawns_prevented`` they are
+       dropped like any other late referral. The data cannot say which is true: the two
+       scenarios bound what early removal would have prevented.
+    3. A documented space that is not a successor exists in any case (it was found on
+       its own; we cannot tell whether a referral created it). An undocumented space
+       exists only if a kept referral from an existing space points to it; a successor
+       only if its kept reappearance link comes from an existing parent. Whatever is
+       lost takes its own referrals and successors with it.
+    4. ``referrals`` counts referral rows kept whose source exists; ``successor_spaces``
+       counts the successors (targets of reappearance referrals) that still exist.
 
-    This is a what-if on the recorded structure, not a causal estimate: spaces found
-    independently may have been recruited another way.
+    This is a what-if on the recorded structure, not a causal estimate.
 
     Examples
     --------
@@ -327,8 +336,8 @@ def counterfactual_early_removal(
     >>> book = toy_book([("AA1", "XX1", "invitation", 1), ("AA1", "YY1", "invitation", 5)],
     ...     [("AA1", 0, "discovered"), ("AA1", 2, "reported_platform")])
     >>> cf = counterfactual_early_removal(book)
-    >>> cf.filter(pl.col("metric") == "spaces").select("observed", "counterfactual").row(0)
-    (3, 2)
+    >>> cf.filter(pl.col("metric") == "spaces").select("observed", "counterfactual").rows()
+    [(3, 2), (3, 2)]
     """
     book = book.collect()
     timeline = case_timeline(book).select("case_id", "first_report_day")
@@ -339,38 +348,45 @@ def counterfactual_early_removal(
             pl.col("day").is_null()
             | pl.col("first_report_day").is_null()
             | (pl.col("day") <= pl.col("first_report_day"))
-            | (pl.lit(respawn_follows_removal) & (pl.col("kind") == "reappearance"))
-        ).alias("kept")
+        ).alias("in_time"),
+        (pl.col("kind") == "reappearance").alias("is_reappearance"),
     )
-    everyone = pl.concat([book.cases.get_column("case_id"), refs.get_column("target_id")]).unique()
-    observed = _sparse.EdgeList.from_referrals(refs, extra_nodes=everyone)
-    strong = _sparse.components(observed, "strong")
-    entered = np.zeros(observed.n, dtype=bool)
-    cross = strong[observed.src] != strong[observed.dst]
-    entered_comp = np.unique(strong[observed.dst[cross]])
-    entered[np.isin(strong, entered_comp)] = True
-    origin = ~entered
-    kept = _sparse.EdgeList.from_referrals(refs.filter(pl.col("kept")), extra_nodes=everyone)
-    exists = origin | _sparse.reachable(kept.adjacency(weighted=False), origin)
-    alive = set(kept.nodes[exists].tolist())
-    documented = set(book.cases.get_column("case_id").to_list())
-    kept_refs = refs.filter(pl.col("kept") & pl.col("source_id").is_in(alive)).height
-    lin = lineages(book).filter(pl.col("generation") >= 1).get_column("case_id").to_list()
-    rows = [
-        ("spaces", observed.n, len(alive)),
-        ("documented_spaces", len(documented), len(alive & documented)),
-        ("referrals", refs.height, kept_refs),
-        ("successor_spaces", len(lin), len(alive & set(lin))),
-    ]
+    documented = book.cases.get_column("case_id")
+    everyone = pl.concat([documented, refs.get_column("target_id")]).unique()
+    successors = set(refs.filter(pl.col("is_reappearance")).get_column("target_id").to_list())
+    documented_set = set(documented.to_list())
+    rows = []
+    for scenario in SCENARIOS:
+        kept = refs.filter(
+            (pl.col("in_time") | (pl.col("is_reappearance") & (scenario == "respawns_continue")))
+            # a successor is entered only through its reappearance link
+            & (pl.col("is_reappearance") | ~pl.col("target_id").is_in(list(successors)))
+        )
+        graph = _sparse.EdgeList.from_referrals(kept, extra_nodes=everyone)
+        origin = np.isin(graph.nodes, sorted(documented_set - successors))
+        exists = origin | _sparse.reachable(graph.adjacency(weighted=False), origin)
+        alive = set(graph.nodes[exists].tolist())
+        n_refs = refs.filter(
+            pl.col("in_time") | (pl.col("is_reappearance") & (scenario == "respawns_continue"))
+        ).filter(pl.col("source_id").is_in(list(alive)))
+        rows += [
+            (scenario, "spaces", graph.n, len(alive)),
+            (scenario, "documented_spaces", len(documented_set), len(alive & documented_set)),
+            (scenario, "referrals", refs.height, n_refs.height),
+            (scenario, "successor_spaces", len(successors), len(alive & successors)),
+        ]
     return (
         pl.DataFrame(
             rows,
-            schema={"metric": pl.String, "observed": pl.Int64, "counterfactual": pl.Int64},
+            schema={
+                "scenario": pl.String,
+                "metric": pl.String,
+                "observed": pl.Int64,
+                "counterfactual": pl.Int64,
+            },
             orient="row",
         )
-        .with_columns(
-            (pl.col("observed") - pl.col("counterfactual")).alias("lost"),
-        )
+        .with_columns((pl.col("observed") - pl.col("counterfactual")).alias("lost"))
         .with_columns(
             pl.when(pl.col("observed") > 0)
             .then(pl.col("lost") / pl.col("observed"))
