@@ -218,3 +218,47 @@ def test_arbitrary_text_never_crashes_and_findings_are_sorted(text):
     for f in findings:
         assert f.line >= 1 and f.column >= 1
         assert f.masked.endswith("…") and len(f.masked) <= 3
+
+
+# The link finder searches from anchors for speed; it must find what one plain pattern
+# (the reference below, the scanner's first version) finds.
+def _reference_links(text: str) -> set[tuple[int, int]]:
+    import re
+
+    from toolkit.privacy._scanner import _URL_BODY, INVITE_DOMAINS
+
+    pattern = re.compile(
+        r"(?<![\w.+-])[A-Za-z][A-Za-z0-9+.-]{1,15}" + SLASHES + _URL_BODY + r"+"
+        r"|(?<![\w.@/-])www\.[A-Za-z0-9-]" + _URL_BODY + r"*"
+        r"|(?<![\w.@/-])(?:"
+        + "|".join(re.escape(d) for d in INVITE_DOMAINS)
+        + r")/[A-Za-z0-9_-]"
+        + _URL_BODY
+        + r"*",
+        re.IGNORECASE,
+    )
+    return {(m.start(), m.end()) for m in pattern.finditer(text)}
+
+
+_linkish = st.lists(
+    st.sampled_from(
+        [
+            *["http", "HTTPS", "s3", "a", "1", "_", ".", "-", "+", " ", "é", "www", "WWW."],
+            *[SLASHES, "/", "t.me/", "discord.gg/", "Chat.WhatsApp.com/", "\n", '"', "x.org"],
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(_linkish)
+def test_link_finder_agrees_with_the_reference_pattern(text):
+    from toolkit.privacy._scanner import _links
+
+    outer, end = set(), -1
+    for start, stop in sorted(set(_links(text))):
+        if start >= end:  # a link inside a link is dropped by the overlap rule anyway
+            outer.add((start, stop))
+            end = stop
+    assert outer == _reference_links(text)
+    assert _links("http" + SLASHES + "ahttp" + SLASHES + "b")  # nested anchors are fine
