@@ -108,12 +108,14 @@ def audit(
     Findings are printed masked, one per line. Exit 0 when clean, 1 with findings, 2 when
     a path does not exist. Paths of [tool.veille.audit] skip in pyproject.toml are skipped.
     """
+    from rich.markup import escape
+
     from toolkit.privacy import audit as run_audit
 
     try:
         report = run_audit(paths)
     except FileNotFoundError as exc:
-        _fail(str(exc), code=2)
+        _fail(escape(str(exc)), code=2)
     for finding in report.findings:
         typer.echo(str(finding))
     skipped = []
@@ -132,11 +134,13 @@ def audit(
             f"[bold red]audit failed[/]: {n} identifier(s) in {report.files_scanned} file(s) "
             f"read{extra}: {kinds}. Remove or anonymize them (see docs/privacy.md).",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(1)
     console.print(
         f"[green]audit clean[/]: {report.files_scanned} file(s) read{extra}, no identifier.",
         highlight=False,
+        soft_wrap=True,
     )
 
 
