@@ -138,3 +138,20 @@ def test_member_counts_give_the_expected_band(text, band):
 @pytest.mark.parametrize("text", ["inconnu", "?", "0", "beaucoup"])
 def test_unreadable_member_counts_give_none(text):
     assert parse_members(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("la plateforme a répondu", "fr", {"platform_response"}),
+        ("la plateforme n’a pas répondu", "fr", {"no_response"}),
+        ("la plateforme n’a jamais répondu", "fr", {"no_response"}),
+        ("signalement sans suite", "fr", {"no_response"}),
+        ("serveur fermé", "fr", {"takedown"}),
+        ("the platform replied", "en", {"platform_response"}),
+        ("the platform did not respond", "en", {"no_response"}),
+        ("server removed by the platform", "en", {"takedown"}),
+    ],
+)
+def test_common_timeline_phrasings(text, lang, expected):
+    assert _codes(text, "events", lang) == expected
