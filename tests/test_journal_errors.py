@@ -25,6 +25,7 @@ PLANTED = {
     "handle": ("handle", "@fake_handle"),
     "tag": ("tag", "fakeuser#1234"),
     "phone": ("phone", "06 12 34 56 78"),
+    "phone_intl": ("phone", "+33 6 12 34 56 78"),
     "platform_id": ("platform_id", "123456789012345678"),
     "verbatim_quote": (
         "verbatim_quote",
