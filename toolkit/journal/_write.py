@@ -178,7 +178,9 @@ def write_journal(book: CaseBook, path: str | os.PathLike[str], lang: str = "fr"
     Every label maps back to its own code (tested for every code in both languages),
     so importing the file gives back the same cases, codes, bands, event days and
     referrals. Not kept: evidence, exposure, periods, action days, ``observed_until``
-    later than the last event, and the planted truth. The text is scanned for
+    later than the last event, and the planted truth. A title that ends with a
+    parenthesis is read back as a case-type hint (as in any journal), so the case type
+    round-trips when it is the one the codes and that hint give. The text is scanned for
     identifiers before it is written (:class:`toolkit.privacy.PrivacyError`).
 
     References
