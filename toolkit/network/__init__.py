@@ -18,6 +18,7 @@ from toolkit.network._agreement import adjusted_rand_index, normalized_mutual_in
 from toolkit.network._centrality import (
     HUB_MIN_COMMUNITIES,
     HUB_MIN_OUT_DEGREE,
+    HUB_MIN_Z,
     ROLES,
     centrality,
 )
@@ -35,6 +36,7 @@ from toolkit.network._sparse import EdgeList, components, pagerank
 __all__ = [
     "HUB_MIN_COMMUNITIES",
     "HUB_MIN_OUT_DEGREE",
+    "HUB_MIN_Z",
     "ROLES",
     "STRATEGIES",
     "EdgeList",

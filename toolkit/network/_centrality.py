@@ -10,7 +10,13 @@ import scipy.sparse as sp
 from toolkit.network import _sparse
 from toolkit.network._sparse import EdgeList
 
-__all__ = ["HUB_MIN_COMMUNITIES", "HUB_MIN_OUT_DEGREE", "ROLES", "centrality"]
+__all__ = [
+    "HUB_MIN_COMMUNITIES",
+    "HUB_MIN_OUT_DEGREE",
+    "HUB_MIN_Z",
+    "ROLES",
+    "centrality",
+]
 
 #: A hub refers out into at least this many distinct communities (its own included).
 #: Three means "beyond its own community and one neighbour", the smallest number at which
@@ -19,6 +25,9 @@ HUB_MIN_COMMUNITIES = 3
 #: ... and to at least this many distinct spaces: a directory lists many spaces, while an
 #: ordinary space with a handful of referrals can touch three communities by chance.
 HUB_MIN_OUT_DEGREE = 10
+#: ... and its out-degree is an outlier: z-score ≥ 2.5 among documented spaces, the
+#: threshold Guimerà & Amaral (2005) use for hubs' within-module degree.
+HUB_MIN_Z = 2.5
 #: Role codes, most specific first.
 ROLES = ("hub", "core", "upstream", "downstream", "peripheral")
 #: Above this many nodes betweenness is sampled (Brandes & Pich 2007) instead of exact.
@@ -80,6 +89,7 @@ def centrality(
     betweenness_samples: int = BETWEENNESS_SAMPLES,
     hub_min_communities: int = HUB_MIN_COMMUNITIES,
     hub_min_out_degree: int = HUB_MIN_OUT_DEGREE,
+    hub_min_z: float | None = HUB_MIN_Z,
     seed: int = 0,
 ) -> pl.DataFrame:
     """Who matters in the referral network, and in what role.
@@ -93,9 +103,11 @@ def centrality(
         Betweenness is exact up to this many nodes, sampled above it.
     betweenness_samples
         Number of pivot nodes ``k`` when betweenness is sampled.
-    hub_min_communities, hub_min_out_degree
+    hub_min_communities, hub_min_out_degree, hub_min_z
         A node is a ``hub`` when its out-neighbours span at least ``hub_min_communities``
-        communities (default 3) and number at least ``hub_min_out_degree`` (default 10).
+        communities (default 3), number at least ``hub_min_out_degree`` (default 10),
+        and its out-degree has a z-score of at least ``hub_min_z`` (default 2.5; None to
+        drop this rule) among documented spaces.
     seed
         Seed of the betweenness sample and of Louvain.
 
@@ -138,8 +150,12 @@ def centrality(
       Telegram networks [6]_, where upstream communities point to the rest, core ones
       are tightly interlinked and downstream ones are heavily referenced.
     - Hub: a node that refers to at least ``hub_min_out_degree`` spaces spanning at
-      least ``hub_min_communities`` communities, i.e. a directory that spreads members
-      across groups (roles from the spread of links over communities, after [7]_).
+      least ``hub_min_communities`` communities, with an out-degree z-score
+      (k − mean)/sd ≥ ``hub_min_z`` among documented spaces: a directory that spreads
+      members across groups (roles from degree z-scores and the spread of links over
+      communities, after [7]_). The z rule adapts the bar to the network's density; it
+      assumes hubs are rare (if a large share of spaces are directories, their spread
+      inflates sd: lower ``hub_min_z`` or set it to None).
       PageRank rewards spaces that are referred *to* (destinations); directories that
       refer *out* are found by ``out_degree`` and the ``hub`` role instead.
 
@@ -185,7 +201,12 @@ def centrality(
     else:
         out_comm = np.zeros(n, dtype=np.int64)
     position = bowtie(edges, strong)
-    is_hub = (out_comm >= hub_min_communities) & (out_deg >= hub_min_out_degree)
+    bar = float(hub_min_out_degree)
+    documented_mask = np.array([bool(G.nodes[v].get("documented", True)) for v in edges.nodes])
+    if hub_min_z is not None and documented_mask.sum() > 1:
+        k = out_deg[documented_mask]
+        bar = max(bar, float(k.mean() + hub_min_z * k.std()))
+    is_hub = (out_comm >= hub_min_communities) & (out_deg >= bar)
     role = np.where(is_hub, "hub", position)
 
     if n <= exact_betweenness_max_nodes:
@@ -196,7 +217,7 @@ def centrality(
         bc = nx.betweenness_centrality(G, k=k, normalized=True, seed=seed)
         method = f"sampled_k{k}"
     labels = edges.nodes.tolist()
-    documented = [bool(G.nodes[v].get("documented", True)) for v in labels]
+    documented = documented_mask.tolist()
     return pl.DataFrame(
         {
             "node": [str(v) for v in labels],
