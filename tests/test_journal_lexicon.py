@@ -155,3 +155,16 @@ def test_unreadable_member_counts_give_none(text):
 )
 def test_common_timeline_phrasings(text, lang, expected):
     assert _codes(text, "events", lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "present"),
+    [
+        ("Un nombre élevé de membres", "target.minor", False),
+        ("Des élèves de quatrième visées", "target.minor", True),
+        ("Des insultes en série", "content.covert_capture", False),
+        ("Photos prises à son insu", "content.covert_capture", True),
+    ],
+)
+def test_stems_that_would_catch_unrelated_words(text, code, present):
+    assert (code in _codes(text)) is present
