@@ -375,15 +375,20 @@ def scan_text(text: str, path: str = "<text>", *, prose: bool = True) -> list[Fi
     """
     if not _PREFILTER.search(text):
         return []
-    taken: list[tuple[int, int]] = []
+    # Kept spans are disjoint and sorted by start: a new span can only overlap its two
+    # neighbours (a linear scan made a text with many findings quadratic).
+    starts: list[int] = []
+    ends: list[int] = []
     findings: list[tuple[int, str, int]] = []
     rank = {k: i for i, k in enumerate(KINDS)}
     rank["allowed_url"] = rank["url"]
     candidates = sorted(_spans(text, prose=prose), key=lambda s: (rank[s[2]], s[0], -s[1]))
     for start, end, kind in candidates:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        at = bisect.bisect_right(starts, start)
+        if (at > 0 and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
             continue
-        taken.append((start, end))
+        starts.insert(at, start)
+        ends.insert(at, end)
         if kind != "allowed_url":
             findings.append((start, kind, end))
     for start, end in _quotes(text, prose=prose):
