@@ -182,6 +182,68 @@ def import_journal(
     )
 
 
+@app.command()
+def reports(
+    data: Annotated[Path, typer.Option("--data", help="Dataset directory.")] = Path(
+        "data/synthetic/default"
+    ),
+    lang: Annotated[str, typer.Option("--lang", help="Languages: fr,en.")] = "fr,en",
+    preset: Annotated[
+        str,
+        typer.Option("--preset", help="Presets: talk,social,print (social = square + portrait)."),
+    ] = "talk,social,print",
+    fmt: Annotated[
+        str, typer.Option("--format", help="Formats: svg,png,html,json,csv (html = gallery).")
+    ] = "svg,png,html,json,csv",
+    png_presets: Annotated[
+        str,
+        typer.Option("--png-presets", help="Presets that get PNGs ('all' for every one)."),
+    ] = "talk",
+    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced).")] = Path(
+        "reports"
+    ),
+) -> None:
+    """Regenerate every chart (FR/EN, each preset) with its CSV, alt text and spec."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from toolkit.model import DatasetError
+    from toolkit.reports import build
+
+    try:
+        with Progress(
+            TextColumn("[bold]reports[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("analyses", total=None)
+
+            def step(done: int, total: int, label: str) -> None:
+                bar.update(task, completed=done, total=total, description=label)
+
+            manifest = build(
+                data,
+                out,
+                langs=lang.split(","),
+                presets=preset.split(","),
+                formats=fmt.split(","),
+                png_presets=None if png_presets == "all" else png_presets.split(","),
+                progress=step,
+            )
+    except (DatasetError, FileNotFoundError) as exc:
+        _fail(f"{exc}\nnothing was written to {out}")
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(
+        f"[green]wrote[/] {out} ({len(manifest['files'])} files, "
+        f"{len(manifest['figures'])} figures × {len(manifest['languages'])} languages × "
+        f"{len(manifest['presets'])} presets)",
+        highlight=False,
+    )
+
+
 # Commands of later stages (journal import, audit, reports) register below.
 
 
