@@ -168,3 +168,8 @@ def test_common_timeline_phrasings(text, lang, expected):
 )
 def test_stems_that_would_catch_unrelated_words(text, code, present):
     assert (code in _codes(text)) is present
+
+
+def test_relatively_is_not_a_relative():
+    assert "target.relative" not in _codes("A relatively small server", lang="en")
+    assert "target.relative" in _codes("Photos of relatives and sisters", lang="en")
