@@ -244,6 +244,84 @@ def reports(
     )
 
 
+@app.command()
+def network(
+    path: Annotated[Path, typer.Argument(help="Dataset directory.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write referrals.gexf, referrals.graphml and the tables (CSV) here."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of communities and sampling.")] = 0,
+    strategies: Annotated[
+        bool, typer.Option("--dismantle", help="Also compare removal strategies (slower).")
+    ] = False,
+) -> None:
+    """Referral network and the hydra: roles, respawn rate, early removal, Gephi export."""
+    from toolkit import network as net
+    from toolkit.model import DatasetError, load
+
+    try:
+        book = load(path)
+    except (DatasetError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    G = net.referral_graph(book)
+    central = net.centrality(G, seed=seed)
+    tables = {
+        "centrality": central,
+        "lineages": net.lineages(book),
+        "hydra_summary": net.hydra_summary(book),
+        "early_removal": net.counterfactual_early_removal(book),
+    }
+    if strategies:
+        tables["strategies"] = net.compare_strategies(G, seed=seed)
+    console.print(
+        f"{G.number_of_nodes():,} spaces ({sum(1 for _, d in G.nodes(data=True) if d['documented']):,}"
+        f" documented), {G.number_of_edges():,} referral links",
+        highlight=False,
+    )
+    roles = Table(title="Roles")
+    roles.add_column("role")
+    roles.add_column("spaces", justify="right")
+    counts = dict(central.group_by("role").len().iter_rows())
+    for role in net.ROLES:
+        roles.add_row(role, f"{counts.get(role, 0):,}")
+    console.print(roles)
+    s = tables["hydra_summary"].row(0, named=True)
+    if s["respawn_rate"] is not None:
+        console.print(
+            f"respawn rate {s['respawn_rate']:.1%} (95% CI {s['respawn_rate_low']:.1%}–"
+            f"{s['respawn_rate_high']:.1%}) of {s['n_taken_down']:,} taken-down spaces; "
+            f"median {s['median_days_to_respawn']} days to respawn; longest chain "
+            f"{s['max_depth']} generations",
+            highlight=False,
+        )
+    early = Table(title="If every space had been removed at its first report")
+    for col in ("scenario", "metric", "observed", "counterfactual", "share_lost"):
+        early.add_column(col, justify="left" if col in ("scenario", "metric") else "right")
+    for r in tables["early_removal"].iter_rows(named=True):
+        early.add_row(
+            r["scenario"], r["metric"], f"{r['observed']:,}", f"{r['counterfactual']:,}",
+            f"{r['share_lost']:.0%}",
+        )  # fmt: skip
+    console.print(early)
+    if strategies:
+        cmp = Table(title="Removal strategies (smaller R breaks the network faster)")
+        for col in ("strategy", "adaptive", "R", "to halve"):
+            cmp.add_column(col)
+        for name, adaptive, r, half in tables["strategies"].iter_rows():
+            cmp.add_row(name, "yes" if adaptive else "no", f"{r:.3f}", f"{half:.0%}")
+        console.print(cmp)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        net.write_gexf(G, out / "referrals.gexf")
+        net.write_graphml(G, out / "referrals.graphml")
+        for name, df in tables.items():
+            df.write_csv(out / f"{name}.csv")
+        console.print(f"[green]wrote[/] {out} ({len(tables) + 2} files)", highlight=False)
+
+
 # Commands of later stages (journal import, audit, reports) register below.
 
 
