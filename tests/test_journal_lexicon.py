@@ -173,3 +173,24 @@ def test_stems_that_would_catch_unrelated_words(text, code, present):
 def test_relatively_is_not_a_relative():
     assert "target.relative" not in _codes("A relatively small server", lang="en")
     assert "target.relative" in _codes("Photos of relatives and sisters", lang="en")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "code"),
+    [
+        ("Sharing nudes of ex-girlfriends without their consent.", "en", "content.ncii_sharing"),
+        ("Catégorie « ados » séparée.", "fr", "org.minor_category"),
+        ("Liens vers un drive externe.", "fr", "org.external_hosting"),
+        ("Links to a cloud drive.", "en", "org.external_hosting"),
+        ("Adresse et réseaux sociaux des personnes visées partagés.", "fr", "content.dossier"),
+        ("Blagues pour minimiser.", "fr", "org.normalisation"),
+        ("Jokes and memes to downplay it.", "en", "org.normalisation"),
+    ],
+)
+def test_common_indicator_phrasings(text, lang, code):
+    assert code in _codes(text, lang=lang)
+
+
+def test_meme_in_french_is_not_a_meme():
+    # « même » normalises to "meme": only the English lexicon has "memes"
+    assert "org.normalisation" not in _codes("Même organisation que le serveur fermé")
