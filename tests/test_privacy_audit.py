@@ -165,6 +165,7 @@ def test_binaries_are_skipped_and_counted(tmp_path):
     (tmp_path / "img.png").write_bytes(b"\x89PNG\r\n" + EMAIL.encode())
     (tmp_path / "blob.bin").write_bytes(b"\x00\x01" + EMAIL.encode())
     (tmp_path / "broken.parquet").write_bytes(b"not a parquet file")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "gone.md")
     write(tmp_path, "note.md", "clean")
     report = audit([tmp_path], skip=[])
     assert report.findings == []
@@ -172,6 +173,7 @@ def test_binaries_are_skipped_and_counted(tmp_path):
     assert sorted(Path(p).name for p in report.binary_skipped) == [
         "blob.bin",
         "broken.parquet",
+        "dangling.md",
         "img.png",
     ]
 
@@ -254,3 +256,20 @@ def test_cli_exit_codes_and_masked_output(tmp_path):
     result = runner.invoke(app, ["audit", str(tmp_path / "missing")])
     assert result.exit_code == 2
     assert "no such file" in " ".join(result.output.split())
+
+
+def test_code_files_decorators_and_string_quotes_pass_but_links_do_not(tmp_path):
+    long_message = " ".join(f"word{i}" for i in range(14))
+    code = (
+        "import pytest\n\n\n"
+        f"{AT}pytest.mark.slow\n"
+        f'def test():\n    raise ValueError("{long_message}")\n'
+        f"# see {LINK}\n"
+    )
+    path = write(tmp_path, "mod.py", code)
+    assert found([path]) == [f"{path}:7:7: url (ht…)"]
+
+
+def test_broken_notebook_is_still_read_as_json(tmp_path):
+    path = write(tmp_path, "broken.ipynb", '{"cells": [ {"source": "mail ' + EMAIL + '"')
+    assert [f.kind for f in audit_paths([path], skip=[])] == ["email"]

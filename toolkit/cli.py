@@ -120,7 +120,7 @@ def audit(
         typer.echo(str(finding))
     skipped = []
     if report.binary_skipped:
-        skipped.append(f"{len(report.binary_skipped)} binary file(s) not read")
+        skipped.append(f"{len(report.binary_skipped)} binary or unreadable file(s) not read")
     if report.config_skipped:
         skipped.append(f"{len(report.config_skipped)} file(s) in the skip list")
     extra = f" ({'; '.join(skipped)})" if skipped else ""

@@ -126,7 +126,8 @@ class AuditReport:
     files_scanned : int
         Files read and scanned.
     binary_skipped : list of str
-        Files skipped because they are not text (images, archives, unreadable tables).
+        Files not read: not text (images, archives, fonts), unreadable tables, broken
+        links or files without read permission.
     config_skipped : list of str
         Files skipped because they are under a path of the skip list.
     skip : list of str
@@ -224,7 +225,10 @@ def audit(paths: list[Path] | list[str], skip: list[str] | None = None) -> Audit
             if _is_skipped(file, skip_paths):
                 skipped.append(str(file))
                 continue
-            found = _audit_file(file)
+            try:
+                found = _audit_file(file)
+            except OSError:  # a broken link, a file without read permission
+                found = None
             if found is None:
                 binary.append(str(file))
             else:
