@@ -99,6 +99,7 @@ def test_each_kind_is_found(text, kind):
         "0.123456789012345678 1.2345678901234567e-05 -0.06123456789",
         "[0.1, 0.25, 12345.678, 3.14159265358979]",
         "05.01.2024 12:30, 2024-01-05T00:00:00+01:00, +12 % en 2023",
+        "+33 12 45 (too few digits), +5, +120 cases in 2024",
         "@media print { } @font-face { } @import x;",
         "vega" + AT + "5 vega-lite" + AT + "5.20.1 git+pkg" + AT + "1.0",
         "https" + SLASHES + "vega.github.io/schema/vega-lite/v5.20.1.json",

@@ -271,7 +271,7 @@ def _spans(text: str, *, prose: bool) -> Iterator[tuple[int, int, str]]:
     for m in _PHONE.finditer(text):
         value = m.group(0)
         digits = sum(c.isdigit() for c in value)
-        if value.startswith("+") and not value.startswith("+33") and not 8 <= digits <= 15:
+        if value.startswith("+") and not 8 <= digits <= 15:
             continue
         yield m.start(), m.end(), "phone"
     for m in _PLATFORM_ID.finditer(text):
