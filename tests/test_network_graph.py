@@ -95,3 +95,29 @@ def test_failed_export_leaves_no_file(tmp_path):
     with pytest.raises(Exception):  # noqa: B017 - networkx raises its own error types
         write_graphml(G, tmp_path / "r.graphml")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fast_edge_list_has_the_graphs_nodes_pairs_and_weights(tiny_book):
+    from toolkit.network import EdgeList, components, pagerank
+
+    book = toy_book(
+        [("AA1", "BB2", "mirror", 9), ("AA1", "BB2", "invitation", 4), ("BB2", "ZZ9", "mirror", 1)],
+        cases=["CC3"],
+    )
+    G = referral_graph(book)
+    fast = EdgeList.from_book(book)
+    slow = EdgeList.from_graph(G)
+    assert fast.nodes.tolist() == slow.nodes.tolist() == ["AA1", "BB2", "CC3", "ZZ9"]
+
+    def triples(e):
+        return sorted(
+            zip(e.src.tolist(), e.dst.tolist(), e.weight.astype(int).tolist(), strict=True)
+        )
+
+    assert triples(fast) == triples(slow) == [(0, 1, 2), (1, 3, 1)]
+    assert pagerank(book).tolist() == pytest.approx(pagerank(G).tolist(), abs=1e-12)
+    assert components(book).tolist() == components(G).tolist() == [0, 0, 1, 0]
+    with pytest.raises(TypeError, match="CaseBook, a networkx graph or an EdgeList"):
+        EdgeList.of([("AA1", "BB2")])
+    with pytest.raises(ValueError, match="'weak' or 'strong'"):
+        components(G, "both")
