@@ -54,7 +54,7 @@ def reference_link_pattern() -> re.Pattern[str]:
         r"|(?<![\w.@/-])www\.[A-Za-z0-9-]" + _URL_BODY + r"*"
         r"|(?<![\w.@/-])(?:"
         + "|".join(re.escape(d) for d in INVITE_DOMAINS)
-        + r")/[A-Za-z0-9_-]"
+        + r")/[A-Za-z0-9_+-]"
         + _URL_BODY
         + r"*",
         re.IGNORECASE,

@@ -66,6 +66,9 @@ def test_planted_fixture_every_kind_at_its_line_and_column():
         ("discord" + ".gg/AbC123", "url"),
         ("chat.whatsapp" + ".com/AbC123", "url"),
         ("t" + ".me/channel_x", "url"),
+        ("t" + ".me/+AbCdEf12", "url"),
+        ("discord" + ".com/channels/123/456", "url"),
+        ("[lien](http" + SLASHES + "x.org/a).", "url"),
         ("a.b" + AT + "example.fr", "email"),
         ("par " + AT + "pseudo_1", "handle"),
         ("(" + AT + "x_y)", "handle"),
@@ -233,7 +236,7 @@ def _reference_links(text: str) -> set[tuple[int, int]]:
         r"|(?<![\w.@/-])www\.[A-Za-z0-9-]" + _URL_BODY + r"*"
         r"|(?<![\w.@/-])(?:"
         + "|".join(re.escape(d) for d in INVITE_DOMAINS)
-        + r")/[A-Za-z0-9_-]"
+        + r")/[A-Za-z0-9_+-]"
         + _URL_BODY
         + r"*",
         re.IGNORECASE,

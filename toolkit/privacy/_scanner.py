@@ -110,7 +110,7 @@ _WWW = re.compile(r"(?<![\w.@/-])www\.[A-Za-z0-9-]" + _URL_BODY + r"*", re.IGNOR
 _INVITE = re.compile(
     r"(?<![\w.@/-])(?:"
     + "|".join(re.escape(d) for d in INVITE_DOMAINS)
-    + r")/[A-Za-z0-9_-]"
+    + r")/[A-Za-z0-9_+-]"
     + _URL_BODY
     + r"*",
     re.IGNORECASE,
