@@ -9,6 +9,8 @@ import networkx as nx
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.network import STRATEGIES, compare_strategies, dismantle
 from toolkit.network._dismantle import _undirected_csr, collective_influence
@@ -166,3 +168,21 @@ def test_every_pair_of_strategies_runs_on_a_small_graph():
     G = random_digraph(30, 0.08, seed=3)
     for strategy, adaptive in itertools.product(STRATEGIES, (False, True)):
         assert dismantle(G, strategy, adaptive=adaptive).height == 31
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 25),
+    p=st.floats(0.0, 0.4),
+    graph_seed=st.integers(0, 10_000),
+    order_seed=st.integers(0, 10_000),
+)
+def test_union_find_curve_equals_brute_force_for_any_order(n, p, graph_seed, order_seed):
+    from toolkit.network._dismantle import largest_component_curve
+
+    G = random_digraph(n, p, graph_seed)
+    labels = sorted(G.nodes)
+    order = np.random.default_rng(order_seed).permutation(n)
+    A = _undirected_csr(EdgeList.from_graph(G, weight=None))
+    curve = largest_component_curve(A, order)
+    assert curve.tolist() == pytest.approx(brute_force_curve(G, [labels[i] for i in order]))
