@@ -135,7 +135,8 @@ def centrality(
       out-weight-normalised adjacency; the rank of dangling nodes is spread uniformly,
       as in networkx. Computed by sparse power iteration until the L1 change is below
       1e-10 (absolute; networkx's default criterion is N·1e-6, too loose on large graphs).
-    - Betweenness [2]_: b(v) = Σ_{s≠v≠t} σ_st(v)/σ_st, directed, normalised by
+    - Betweenness [2]_: b(v) = Σ_{s≠v≠t} σ_st(v)/σ_st over directed shortest paths
+      counted in hops (weights ignored), normalised by
       (N−1)(N−2); above ``exact_betweenness_max_nodes`` estimated from ``k`` seeded
       pivots [3]_ (``networkx.betweenness_centrality(k=..., seed=...)``).
     - Components: weak (direction ignored) and strong (mutual reachability), by
