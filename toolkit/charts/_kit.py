@@ -293,6 +293,10 @@ def finish(
     the CSV beside a figure is exactly what it shows.
     """
     p = preset(preset_name)
+    # Four significant digits are plenty for a figure and its CSV, and keep files small.
+    data = data.with_columns(
+        pl.col(c).round_sig_figs(4) for c, t in data.schema.items() if t == pl.Float64
+    )
     offset = int(axis_extent * p.label + 0.6 * p.footer)
     subtitles = wrap([subtitle] if isinstance(subtitle, str) else list(subtitle), p)
     chart = alt.layer(*layers, footer(lang, p, offset), data=data).properties(

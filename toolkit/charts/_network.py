@@ -18,7 +18,7 @@ DENSE_LAYOUT_MAX_NODES = 4000
 #: Lineages drawn in the hydra figure (the longest ones).
 MAX_LINEAGES = 30
 #: Points kept per dismantling curve (the curve is thinned evenly above that).
-MAX_CURVE_POINTS = 201
+MAX_CURVE_POINTS = 101
 
 
 def network_layout(
@@ -252,7 +252,12 @@ def referral_network(
             "n_hubs": [int(nodes.get_column("hub").sum())],
         }
     )
-    counts = k.suppress(counts, list(counts.columns), secondary=False)
+    # Counts of spaces are suppressed; the number of communities counts groups, not spaces.
+    counts = k.suppress(counts, ["n_nodes", "n_drawn", "n_edges", "n_hubs"], secondary=False)
+    counts = counts.with_columns(
+        n_communities_display=pl.col("n_communities").cast(pl.String),
+        n_communities_suppressed=pl.lit(False),
+    )
     alt_text = k.text("network.alt", lang).format(
         **{
             c: counts[f"{c}_display"][0]
@@ -454,7 +459,6 @@ def dismantling(df: pl.DataFrame, *, lang: str = "en", preset: str = "talk") -> 
         strategy_label=pl.struct("strategy", "adaptive").map_elements(
             lambda r: names[(r["strategy"], r["adaptive"])], return_dtype=pl.String
         ),
-        mode=pl.when(pl.col("adaptive")).then(pl.lit("adaptive")).otherwise(pl.lit("static")),
     )
     strategies = list(dict.fromkeys(s for s, _, _ in combos.rows()))
     colour_of = {
@@ -512,7 +516,6 @@ def dismantling(df: pl.DataFrame, *, lang: str = "en", preset: str = "talk") -> 
         d.select(
             "strategy",
             "adaptive",
-            "mode",
             "strategy_label",
             "fraction_removed",
             "largest_component",
