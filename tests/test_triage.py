@@ -129,6 +129,18 @@ def test_lazy_book_gives_the_same_result():
     assert triage.assess(book.lazy()).equals(triage.assess(book))
 
 
+def test_row_order_does_not_matter():
+    # Tables written by the toolkit are sorted by case_id (a fast path); any order works.
+    book = _book(SPEC)
+    shuffled = CaseBook.from_frames(
+        cases=book.cases.reverse(),
+        indicators=book.indicators.sample(fraction=1.0, shuffle=True, seed=3),
+        events=book.events.sample(fraction=1.0, shuffle=True, seed=4),
+    )
+    assert not shuffled.indicators["case_id"].is_sorted()
+    assert triage.assess(shuffled).equals(triage.assess(book))
+
+
 def test_empty_book():
     out = triage.assess(CaseBook.from_frames())
     assert out.height == 0

@@ -83,3 +83,32 @@ def with_wilson(
         pl.Series("ci_low", lo).fill_nan(None),
         pl.Series("ci_high", hi).fill_nan(None),
     )
+
+
+def case_masks(frame: pl.DataFrame, column: str, order: tuple[str, ...]) -> pl.DataFrame:
+    """One row per case of ``frame``: ``case_id`` and ``mask``, the bitwise OR of
+    ``2**position`` of each of its codes in ``order`` (a set of ≤ 63 codes as one Int64).
+
+    When the rows of a case are contiguous (tables written by the toolkit are sorted by
+    ``case_id``), the OR is taken over runs with numpy, avoiding a group-by on a string
+    key; otherwise a polars group-by. Either way the result is sorted by ``case_id``
+    only in the first case: callers join it, they do not rely on its order.
+    """
+    if len(order) > 63:
+        raise ValueError("case_masks packs at most 63 codes into one integer")
+    position = pl.col(column).cast(pl.Enum(list(order))).to_physical().cast(pl.Int64)
+    bits = pl.lit(2, dtype=pl.Int64).pow(position).alias("mask")
+    if frame.height == 0:
+        return pl.DataFrame(schema={"case_id": pl.String, "mask": pl.Int64})
+    ids = frame.get_column("case_id")
+    if ids.is_sorted():
+        starts = (
+            frame.select((pl.col("case_id") != pl.col("case_id").shift()).fill_null(True))
+            .to_series()
+            .arg_true()
+            .to_numpy()
+        )
+        values = frame.select(bits).to_series().to_numpy()
+        masks = np.bitwise_or.reduceat(values, starts)
+        return pl.DataFrame({"case_id": ids.gather(starts), "mask": masks})
+    return frame.group_by("case_id").agg(bits.bitwise_or())

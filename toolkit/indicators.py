@@ -176,19 +176,38 @@ def _incidence(book: CaseBook) -> tuple[sp.csr_array, int]:
     if ind.height == 0:
         return sp.csr_array((0, _K), dtype=np.int64), n_total
     ids = ind.get_column("case_id")
-    # Row numbers: when the rows of a case are contiguous (the generator and the writer
-    # sort by case_id), a run id is enough and avoids a 1M-row string join.
+    cols = ind.get_column("code").to_physical().to_numpy().astype(np.int32, copy=False)
+    ones = np.ones(len(cols), dtype=np.int64)
     if ids.is_sorted():
-        rows = ind.select(pl.col("case_id").rle_id()).to_series()
+        # The rows of a case are contiguous (tables written by the toolkit are sorted by
+        # case_id): the CSR row pointers are the run starts, no string join needed.
+        starts = (
+            ind.select((pl.col("case_id") != pl.col("case_id").shift()).fill_null(True))
+            .to_series()
+            .arg_true()
+            .to_numpy()
+        )
+        indptr = np.append(starts, len(cols)).astype(np.int64)
+        x = sp.csr_array((ones, cols, indptr), shape=(len(starts), _K))
     else:
-        rows = ind.select(pl.col("case_id").rank("dense") - 1).to_series()
-    rows = rows.to_numpy().astype(np.int64, copy=False)
-    cols = ind.get_column("code").to_physical().to_numpy().astype(np.int64, copy=False)
-    n_rows = int(rows.max()) + 1
-    x = sp.csr_array(
-        (np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(n_rows, _K), dtype=np.int64
-    )
+        rows = ind.select(pl.col("case_id").rank("dense") - 1).to_series().to_numpy()
+        x = sp.csr_array((ones, (rows, cols)), shape=(int(rows.max()) + 1, _K))
     return x, n_total
+
+
+def _distinct_rows(x: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of the incidence matrix (as 0/1 columns) and how many cases
+    share each. A few thousand rows at most, so every count after this is a small
+    dense product."""
+    weights = np.int64(1) << np.arange(_K, dtype=np.int64)
+    masks, counts = np.unique(x @ weights, return_counts=True)
+    # float64 so the products below run on BLAS; counts stay exact below 2**53.
+    bits = ((masks[:, None] >> np.arange(_K)) & 1).astype(np.float64)
+    return bits, counts.astype(np.float64)
+
+
+def _exact(counts: np.ndarray) -> np.ndarray:
+    return np.rint(counts).astype(np.int64)
 
 
 def cooccurrence(book: CaseBook) -> pl.DataFrame:
@@ -255,7 +274,8 @@ def cooccurrence(book: CaseBook) -> pl.DataFrame:
     0.5
     """
     x, n_total = _incidence(book)
-    gram = (x.T @ x).toarray()
+    bits, counts = _distinct_rows(x)
+    gram = _exact(bits.T @ (bits * counts[:, None]))  # = XᵀX
     ia, ib = np.triu_indices(_K, k=1)
     n_a = np.diag(gram)[ia].astype(np.int64)
     n_b = np.diag(gram)[ib].astype(np.int64)
@@ -354,25 +374,24 @@ def signatures(
         raise ValueError(f"min_support is a share of cases in (0, 1], not {min_support!r}")
     x, n_total = _incidence(book)
     threshold = max(min_support * n_total, min_cases)
-    # Distinct code sets with their number of cases: a few thousand rows at most, so
-    # every itemset count below is a small dense product.
-    weights = np.int64(1) << np.arange(_K, dtype=np.int64)
-    masks, counts = np.unique(x @ weights, return_counts=True)
-    bits = ((masks[:, None] >> np.arange(_K)) & 1).astype(np.int64)
-    single = counts @ bits
-    pair = (bits * counts[:, None]).T @ bits
+    bits, counts = _distinct_rows(x)
+    weighted = bits * counts[:, None]
+    single = _exact(counts @ bits)
+    pair = _exact(weighted.T @ bits)
 
     frequent: dict[tuple[int, ...], int] = {}
     for a, b in combinations(range(_K), 2):
         if pair[a, b] >= threshold and pair[a, b] > 0:
             frequent[(a, b)] = int(pair[a, b])
-    if max_size == 3:
-        for a, b in [items for items in frequent if len(items) == 2]:
-            # n(a, b, c) for every c at once: the cases with a and b, summed per code.
-            with_ab = (counts * bits[:, a] * bits[:, b]) @ bits
+    if max_size == 3 and frequent:
+        pairs = list(frequent)
+        # n(a, b, c) for every frequent pair (a, b) and every c, in one product.
+        both = bits[:, [a for a, _ in pairs]] * bits[:, [b for _, b in pairs]]
+        triple = _exact(both.T @ weighted)
+        for row, (a, b) in enumerate(pairs):
             for c in range(b + 1, _K):
-                if (a, c) in frequent and (b, c) in frequent and with_ab[c] >= threshold:
-                    frequent[(a, b, c)] = int(with_ab[c])
+                if (a, c) in frequent and (b, c) in frequent and triple[row, c] >= threshold:
+                    frequent[(a, b, c)] = int(triple[row, c])
     rows = []
     for items, n in frequent.items():
         best = None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from toolkit import taxonomy as tx
-from toolkit._analyses import table
+from toolkit._analyses import case_masks, table
 from toolkit.model import CaseBook
 
 __all__ = ["RULES", "TIERS", "TIER_ACTIONS", "URGENT_ACTIONS", "Rule", "assess", "rules_table"]
@@ -225,12 +225,8 @@ def assess(book: CaseBook) -> pl.DataFrame:
     ev = table(book, "events", ["case_id", "event"])
     # One bit per code: a case's codes (and events) become one integer, so every rule is
     # a bit test (`mask & rule_mask != 0`) after a single integer group-by per table.
-    ind_masks = ind.group_by("case_id").agg(
-        _bits(pl.col("code"), tx.INDICATORS).bitwise_or().alias("codes")
-    )
-    ev_masks = ev.group_by("case_id").agg(
-        _bits(pl.col("event"), tx.EVENTS).bitwise_or().alias("events")
-    )
+    ind_masks = case_masks(ind, "code", tx.INDICATORS).rename({"mask": "codes"})
+    ev_masks = case_masks(ev, "event", tx.EVENTS).rename({"mask": "events"})
     flags = (
         cases.join(ind_masks, on="case_id", how="left", maintain_order="left")
         .join(ev_masks, on="case_id", how="left", maintain_order="left")
@@ -274,12 +270,6 @@ def assess(book: CaseBook) -> pl.DataFrame:
     if not out.get_column("case_id").is_sorted():
         out = out.sort("case_id")
     return out
-
-
-def _bits(expr: pl.Expr, order: tuple[str, ...]) -> pl.Expr:
-    """``2**position`` of each code in ``order`` (Int64), from the Enum's physical index."""
-    position = expr.cast(pl.Enum(list(order))).to_physical().cast(pl.Int64)
-    return pl.lit(2, dtype=pl.Int64).pow(position)
 
 
 def _decide(combo: int) -> tuple[str, list[str], list[str]]:
