@@ -122,10 +122,13 @@ book.cases.sort("case_id").select(
 book.cases.sort("case_id").select("case_id", "title").head(3)
 
 # %% [markdown]
-# How many cases of each type the dataset holds:
+# How many cases of each type the dataset holds. Like every count published from these
+# notebooks, it goes through `suppress_small_counts` first, and the `_display` column is
+# the one to quote (a count from 1 to 4 would show as `<5`):
 
 # %%
-book.cases.group_by("case_type").len("n_cases").sort("case_type")
+case_types = book.cases.group_by("case_type").len("n_cases").sort("case_type")
+vt.privacy.suppress_small_counts(case_types, "n_cases").select("case_type", "n_cases_display")
 
 # %% [markdown]
 # ### `indicators`: the warning signs seen in each case

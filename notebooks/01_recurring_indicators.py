@@ -37,9 +37,18 @@ book = vt.load(Path("..") / "data" / "synthetic" / "default")
 # 95 % score interval, which stays sensible for rare signs (it never goes below 0 or
 # above 1, unlike the textbook $\hat p \pm 1.96\,\mathrm{se}$).
 
+# %% [markdown]
+# Counts from 1 to 4 are shown as `<5` in everything published, these notebooks included,
+# and the shares and intervals computed from them are hidden with them
+# (`suppress_small_counts`, see `docs/privacy.md`).
+
 # %%
+INTERVAL = {"n_cases": ["share", "ci_low", "ci_high"]}
 prevalence = vt.indicators.prevalence(book)
-prevalence.sort(["share", "code"], descending=[True, False])
+published = vt.privacy.suppress_small_counts(prevalence, "n_cases", derived=INTERVAL)
+published.sort(["share", "code"], descending=[True, False], nulls_last=True).select(
+    "code", "n_cases_display", "n_total", "share", "ci_low", "ci_high"
+)
 
 # %% [markdown]
 # The same, for each case type. A sign that defines a case type (a sexual deepfake for
@@ -48,7 +57,10 @@ prevalence.sort(["share", "code"], descending=[True, False])
 
 # %%
 by_type = vt.indicators.prevalence(book, by="case_type")
-by_type.filter(pl.col("code") == "org.per_target_channels").sort("case_type")
+one_sign = by_type.filter(pl.col("code") == "org.per_target_channels").sort("case_type")
+vt.privacy.suppress_small_counts(one_sign, "n_cases", derived=INTERVAL).select(
+    "case_type", "n_cases_display", "n_total", "share", "ci_low", "ci_high"
+)
 
 # %% [markdown]
 # ## Co-occurrence
@@ -90,7 +102,10 @@ signatures.sort(["lift", "support"], descending=True).head(10)
 # with few cases have wide intervals: read the band, not only the line.
 
 # %%
-vt.indicators.trend(book, code="content.sexual_deepfake").sort("period")
+trend = vt.indicators.trend(book, code="content.sexual_deepfake").sort("period")
+vt.privacy.suppress_small_counts(trend, "n_cases", derived=INTERVAL).select(
+    "period", "n_cases_display", "n_total", "share", "ci_low", "ci_high"
+)
 
 # %% [markdown]
 # ## What to take away

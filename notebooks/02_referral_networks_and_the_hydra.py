@@ -43,10 +43,13 @@ book = vt.load(Path("..") / "data" / "synthetic" / "default")
 G = vt.network.referral_graph(book)
 print(G)
 
+# %% [markdown]
+# How many spaces of each kind (counts from 1 to 4 would show as `<5`):
+
 # %%
-pl.DataFrame(
-    {"documented": [d for _, d in G.nodes(data="documented")]}
-).group_by("documented").len("n_spaces").sort("documented")
+spaces = pl.DataFrame({"documented": [d for _, d in G.nodes(data="documented")]})
+spaces = spaces.group_by("documented").len("n_spaces").sort("documented")
+vt.privacy.suppress_small_counts(spaces, "n_spaces").select("documented", "n_spaces_display")
 
 # %% [markdown]
 # ## Hubs, communities and roles
@@ -60,7 +63,8 @@ pl.DataFrame(
 
 # %%
 centrality = vt.network.centrality(G, seed=1)
-centrality.group_by("role").len("n_spaces").sort("role")
+roles = centrality.group_by("role").len("n_spaces").sort("role")
+vt.privacy.suppress_small_counts(roles, "n_spaces").select("role", "n_spaces_display")
 
 # %% [markdown]
 # The ten spaces with the highest PageRank:

@@ -45,8 +45,14 @@ book = vt.load(Path("..") / "data" / "synthetic" / "default")
 ttt = vt.response.time_to_takedown(book)
 ttt.sort("case_id").head(6)
 
+# %% [markdown]
+# How many reported spaces per path had their takedown observed, and how many were
+# censored (counts from 1 to 4 would show as `<5`):
+
 # %%
-ttt.group_by("path", "observed").len("n_cases").sort("path", "observed")
+observed = ttt.group_by("path", "observed").len("n_cases").sort("path", "observed")
+published = vt.privacy.suppress_small_counts(observed, "n_cases", by=["path"], across=["observed"])
+published.select("path", "observed", "n_cases_display")
 
 # %% [markdown]
 # ## Survival by escalation path

@@ -70,6 +70,22 @@ with pl.Config(fmt_str_lengths=60):
 # single space: before anything is published they are replaced by `<5` (with enough
 # other cells hidden that they cannot be worked back from a total).
 
+# %% [markdown]
+# Prevalence of each warning sign in the journal (chapter 01). In a journal of a dozen
+# cases most counts are small, so most cells are hidden, with the shares and intervals
+# computed from them:
+
+# %%
+prevalence = vt.indicators.prevalence(journal)
+published = vt.privacy.suppress_small_counts(
+    prevalence, "n_cases", derived={"n_cases": ["share", "ci_low", "ci_high"]}
+)
+published.sort("code").select("code", "n_cases_display", "n_total", "share", "ci_low", "ci_high")
+
+# %% [markdown]
+# Triage (chapter 04) and time to takedown (chapter 03) are given per case: each row is
+# a case of the journal, not a count.
+
 # %%
 vt.triage.assess(journal).select("case_id", "tier", "criteria").sort("case_id")
 
