@@ -385,3 +385,24 @@ def test_planted_pairs_cooccur_as_planted(generated):
         assert lo[0] <= pair["p_ab"] <= hi[0], pair
         if pair["lift"] and pair["lift"] > 1.2 and row["n_both"] > 50:
             assert row["q_value"] < 0.05, pair
+
+
+# ----------------------------------------------------------------------------- docs
+
+
+def test_analyses_page_documents_every_public_function():
+    from pathlib import Path
+
+    from toolkit import response, triage, workload
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "analyses.md").read_text("utf-8")
+    assert page.lstrip().startswith("# ") and "> Content warning:" in page.split("\n## ")[0]
+    for module in (indicators, triage, response, workload):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if callable(obj) and not isinstance(obj, type):
+                assert f"vt.{module.__name__.split('.')[-1]}.{name}(" in page, name
+    assert (
+        page.rstrip().endswith("## Networks and the hydra") or "## Networks and the hydra" in page
+    )
+    assert "://" not in page  # no link of any kind (the privacy audit scans docs/)

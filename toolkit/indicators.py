@@ -197,8 +197,8 @@ def _incidence(book: CaseBook) -> tuple[sp.csr_array, int]:
 
 def _distinct_rows(x: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of the incidence matrix (as 0/1 columns) and how many cases
-    share each. A few thousand rows at most, so every count after this is a small
-    dense product."""
+    share each: far fewer rows than cases (about 100,000 distinct code sets at 1M
+    cases), so every count after this is one dense product."""
     weights = np.int64(1) << np.arange(_K, dtype=np.int64)
     masks, counts = np.unique(x @ weights, return_counts=True)
     # float64 so the products below run on BLAS; counts stay exact below 2**53.
