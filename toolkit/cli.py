@@ -202,6 +202,9 @@ def reports(
     out: Annotated[Path, typer.Option("--out", help="Output directory (replaced).")] = Path(
         "reports"
     ),
+    figures: Annotated[
+        str, typer.Option("--figures", help="A subset of the figures, comma-separated.")
+    ] = "",
 ) -> None:
     """Regenerate every chart (FR/EN, each preset) with its CSV, alt text and spec."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -230,6 +233,7 @@ def reports(
                 presets=preset.split(","),
                 formats=fmt.split(","),
                 png_presets=None if png_presets == "all" else png_presets.split(","),
+                figures=figures.split(",") if figures else None,
                 progress=step,
             )
     except (DatasetError, FileNotFoundError) as exc:

@@ -31,7 +31,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -113,61 +113,94 @@ def case_types_by_period(book: CaseBook) -> pl.DataFrame:
     )
 
 
-@dataclass
 class Analyses:
-    """Every analysis result the figures draw, computed once per dataset."""
+    """The analysis results the figures draw, each computed once, on first use.
 
-    prevalence: pl.DataFrame
-    cooccurrence: pl.DataFrame
-    case_types: pl.DataFrame
-    triage: pl.DataFrame
-    funnel: pl.DataFrame
-    survival: pl.DataFrame
-    response_summary: pl.DataFrame
-    exposure: pl.DataFrame
-    graph: Any
-    centrality: pl.DataFrame
-    layout: pl.DataFrame
-    lineages: pl.DataFrame
-    dismantling: pl.DataFrame
+    Charts never recompute an analysis: each figure takes one of these results. Only
+    the results of the figures asked for are computed.
+    """
+
+    def __init__(self, book: CaseBook, *, seed: int = SEED):
+        self.book = book.collect()
+        self.seed = seed
+
+    @cached_property
+    def prevalence(self) -> pl.DataFrame:
+        return _vt().indicators.prevalence(self.book)
+
+    @cached_property
+    def cooccurrence(self) -> pl.DataFrame:
+        return _vt().indicators.cooccurrence(self.book)
+
+    @cached_property
+    def case_types(self) -> pl.DataFrame:
+        return case_types_by_period(self.book)
+
+    @cached_property
+    def triage(self) -> pl.DataFrame:
+        return _vt().triage.assess(self.book)
+
+    @cached_property
+    def funnel(self) -> pl.DataFrame:
+        return _vt().response.funnel(self.book)
+
+    @cached_property
+    def survival(self) -> pl.DataFrame:
+        return _vt().response.survival(self.book)
+
+    @cached_property
+    def response_summary(self) -> pl.DataFrame:
+        return _vt().response.summary(self.book)
+
+    @cached_property
+    def exposure(self) -> pl.DataFrame:
+        return _vt().workload.exposure(self.book)
+
+    @cached_property
+    def graph(self) -> Any:
+        return _vt().network.referral_graph(self.book)
+
+    @cached_property
+    def centrality(self) -> pl.DataFrame:
+        return _vt().network.centrality(self.graph, seed=self.seed)
+
+    @cached_property
+    def layout(self) -> pl.DataFrame:
+        """One seeded layout of the largest connected group, shared by every map."""
+        giant = self.centrality.filter(pl.col("weak_component") == 0)
+        return charts.network_layout(
+            self.graph.subgraph(giant.get_column("node").to_list()),
+            seed=self.seed,
+            groups=dict(giant.select(pl.col("node").cast(pl.String), "community").iter_rows()),
+        )
+
+    @cached_property
+    def lineages(self) -> pl.DataFrame:
+        return _vt().network.lineages(self.book)
+
+    @cached_property
+    def dismantling(self) -> pl.DataFrame:
+        return pl.concat(
+            [
+                _vt()
+                .network.dismantle(self.graph, strategy=s, adaptive=a, seed=self.seed)
+                .select(
+                    "strategy", "adaptive", "fraction_removed", "largest_component", "robustness"
+                )
+                for s, a in REPORT_STRATEGIES
+            ]
+        )
+
+
+def _vt() -> Any:
+    import toolkit
+
+    return toolkit
 
 
 def compute_analyses(book: CaseBook, *, seed: int = SEED) -> Analyses:
-    """Run the analyses of the figure set once (the charts never recompute them)."""
-    import toolkit as vt
-
-    book = book.collect()
-    G = vt.network.referral_graph(book)
-    cen = vt.network.centrality(G, seed=seed)
-    giant = cen.filter(pl.col("weak_component") == 0)
-    layout = charts.network_layout(
-        G.subgraph(giant.get_column("node").to_list()),
-        seed=seed,
-        groups=dict(giant.select(pl.col("node").cast(pl.String), "community").iter_rows()),
-    )
-    curves = pl.concat(
-        [
-            vt.network.dismantle(G, strategy=s, adaptive=a, seed=seed).select(
-                "strategy", "adaptive", "fraction_removed", "largest_component", "robustness"
-            )
-            for s, a in REPORT_STRATEGIES
-        ]
-    )
-    return Analyses(
-        prevalence=vt.indicators.prevalence(book),
-        cooccurrence=vt.indicators.cooccurrence(book),
-        case_types=case_types_by_period(book),
-        triage=vt.triage.assess(book),
-        funnel=vt.response.funnel(book),
-        survival=vt.response.survival(book),
-        response_summary=vt.response.summary(book),
-        exposure=vt.workload.exposure(book),
-        graph=G,
-        centrality=cen,
-        layout=layout,
-        lineages=vt.network.lineages(book),
-        dismantling=curves,
-    )
+    """The analyses of the figure set over ``book`` (each runs when a figure needs it)."""
+    return Analyses(book, seed=seed)
 
 
 def figure_charts(a: Analyses) -> dict[str, Callable[[str, str], Any]]:
@@ -430,8 +463,10 @@ def _inline_svg(svg: str) -> str:
 # ------------------------------------------------------------------ build
 
 
-def _split(values: Iterable[str], allowed: Iterable[str], what: str) -> list[str]:
+def _split(values: str | Iterable[str], allowed: Iterable[str], what: str) -> list[str]:
     allowed = list(allowed)
+    if isinstance(values, str):
+        values = [values]
     out: list[str] = []
     for v in values:
         for item in str(v).split(","):
@@ -451,11 +486,11 @@ def build(
     data: str | os.PathLike[str] | CaseBook,
     out: str | os.PathLike[str],
     *,
-    langs: Iterable[str] = ("fr", "en"),
-    presets: Iterable[str] = ("talk", "social", "print"),
-    formats: Iterable[str] = DEFAULT_FORMATS,
+    langs: str | Iterable[str] = ("fr", "en"),
+    presets: str | Iterable[str] = ("talk", "social", "print"),
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
     png_presets: Iterable[str] | None = DEFAULT_PNG_PRESETS,
-    figures: Iterable[str] | None = None,
+    figures: str | Iterable[str] | None = None,
     seed: int = SEED,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, Any]:
@@ -469,7 +504,7 @@ def build(
     out
         Output directory; replaced as a whole when the build succeeds.
     langs, presets, formats
-        Subsets of ``fr,en``; ``talk,social,social-portrait,print`` (``social``
+        Lists or comma-separated strings: subsets of ``fr,en``; ``talk,social,social-portrait,print`` (``social``
         means the square and the portrait post); ``svg,png,html,json,csv``
         (``html`` is the gallery ``index.html``, ``json`` the ``.vl.json`` spec). The
         ``.alt.txt`` is always written.
