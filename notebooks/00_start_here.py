@@ -68,9 +68,6 @@
 # `manifest.json`) and checks every rule of the data model: column types, codes,
 # unique keys, references between tables, and consistency (no takedown before the first
 # report, for instance). An error names the table, the column, the rows and the rule.
-#
-# The timing below is the only output in these notebooks that is not checked when they
-# are re-run: it depends on the machine.
 
 # %%
 from pathlib import Path
@@ -83,8 +80,7 @@ from toolkit import taxonomy as tx
 DATA = Path("..") / "data" / "synthetic" / "default"
 
 # %%
-# NBVAL_IGNORE_OUTPUT
-# %time book = vt.load(DATA)
+book = vt.load(DATA)
 
 # %% [markdown]
 # A `CaseBook` holds one polars table per kind of record. Its summary counts the rows of
