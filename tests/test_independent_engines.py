@@ -7,6 +7,8 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit import indicators, response
 from toolkit import taxonomy as tx
@@ -213,3 +215,60 @@ def test_kaplan_meier_equals_lifelines(written):
         for t, col in ((3, "share_within_3d"), (7, "share_within_7d")):
             s_t = kmf.survival_function_at_times(t).item()
             assert row[col] == pytest.approx(1 - s_t, abs=1e-9)
+
+
+# ----------------------------------------------------------------------------- property
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=40), st.booleans()),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_kaplan_meier_equals_lifelines_on_any_small_sample(durations):
+    cases, events = [], []
+    for i, (days, observed) in enumerate(durations):
+        cid = f"H{i:03d}Q"
+        cases.append((cid, days + (0 if not observed else 5)))
+        events += [(cid, 0, "discovered"), (cid, 0, "reported_platform")]
+        if observed:
+            events.append((cid, days, "takedown"))
+    n = len(cases)
+    book = CaseBook.from_frames(
+        cases=pl.DataFrame(
+            {
+                "case_id": [c for c, _ in cases],
+                "title": ["neutral title"] * n,
+                "case_type": ["unclassified"] * n,
+                "platform_kind": [None] * n,
+                "discovered_via": [None] * n,
+                "members_band": [None] * n,
+                "period": [None] * n,
+                "observer_id": ["obs-01"] * n,
+                "observed_until": [u for _, u in cases],
+                "source": ["synthetic"] * n,
+            }
+        ),
+        events=pl.DataFrame(events, schema=["case_id", "day", "event"], orient="row"),
+    )
+    days = np.array([d for d, _ in durations], dtype=float)
+    observed = np.array([o for _, o in durations])
+    curve = response.survival(book, by=None)
+    summ = response.summary(book).row(0, named=True)
+    if not observed.any():
+        assert curve.height == 0 and summ["never_acted_share"] == 1.0
+        return
+    kmf = lifelines.KaplanMeierFitter().fit(days, event_observed=observed)
+    at = curve["day"].to_numpy()
+    np.testing.assert_allclose(
+        curve["survival"].to_numpy(), kmf.survival_function_.loc[at].to_numpy().ravel(), atol=1e-9
+    )
+    assert curve["at_risk"].to_list() == kmf.event_table.loc[at, "at_risk"].tolist()
+    if len(kmf.survival_function_) > 1:
+        # (lifelines squeezes a one-row curve to a scalar and answers inf: not comparable)
+        median = kmf.median_survival_time_
+        assert summ["median_days"] == (None if np.isinf(median) else median)
+    assert summ["never_acted_share"] == pytest.approx(kmf.survival_function_.iloc[-1].item())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit import taxonomy as tx
 from toolkit import triage
@@ -190,3 +192,62 @@ def test_urgent_tier_is_exactly_the_planted_child_signals_archetype(generated):
     # every other archetype is high or standard, and both tiers occur
     others = out.filter(~child).get_column("tier").unique().to_list()
     assert sorted(others) == ["high", "standard"]
+
+
+# ----------------------------------------------------------------------------- property
+
+# The documented rules (docs/analyses.md), restated here independently of RULES.
+_DOC_C1 = {
+    "content.ncii_sharing",
+    "content.covert_capture",
+    "content.repurposed_photos",
+    "content.sexual_deepfake",
+    "content.tribute",
+    "content.minor_sexualisation",
+    "content.minor_image_request",
+    "content.age_focus",
+    "org.per_target_channels",
+    "org.minor_category",
+}
+_DOC_CHILD = {
+    "content.minor_sexualisation",
+    "content.minor_image_request",
+    "content.age_focus",
+    "org.minor_category",
+}
+_DOC_C3 = {"org.group_pressure", "org.reward_exchange", "content.minor_image_request"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sets(st.sampled_from(tx.INDICATORS), max_size=6), st.booleans()),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_tiers_follow_the_documented_rules(cases):
+    spec = {
+        f"P{i:03d}Q": (sorted(codes), ["no_response"] if nr else [])
+        for i, (codes, nr) in enumerate(cases)
+    }
+    out = triage.assess(_book(spec))
+    for row in out.iter_rows(named=True):
+        codes, events = spec[row["case_id"]]
+        codes = set(codes)
+        fired = {
+            "C1": bool(codes & _DOC_C1),
+            "C2": bool(codes & (_DOC_CHILD | {"target.minor"})),
+            "C3": bool(codes & _DOC_C3),
+            "C4": ("platform.unresponsive" in codes or "no_response" in events)
+            and any(tx.SEVERITY[c] == 3 for c in codes),
+        }
+        assert row["criteria"] == [k for k, v in fired.items() if v]
+        if codes & _DOC_CHILD:
+            assert row["tier"] == "urgent"
+            assert row["recommended_actions"] == list(triage.URGENT_ACTIONS)
+        elif fired["C2"] or (fired["C1"] and (fired["C3"] or fired["C4"])):
+            assert row["tier"] == "high"
+        else:
+            assert row["tier"] == "standard"
+        assert "report_platform" in row["recommended_actions"]
