@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import networkx as nx
 import polars as pl
+from networkx.utils import UnionFind
 
 __all__ = ["suppress_small_counts"]
 
@@ -242,44 +243,108 @@ def _complement(
             )
             for i in range(n)
         ]
-    warned: set[int] = set()
-    while True:
-        graph = nx.MultiGraph()
-        by_pair: dict[frozenset, int] = {}
-        for i in range(n):
-            if hidden[i]:
-                a, b = cell_ends[i]
-                graph.add_edge(a, b, key=i)
-                by_pair[frozenset((a, b))] = i
-        bridges = [by_pair[frozenset(e)] for e in nx.bridges(graph)]
-        bridges = sorted(i for i in bridges if i not in warned)
-        if not bridges:
-            return hidden
-        i = bridges[0]
+    # The graph of hidden cells grows by one edge per complement; a union-find keeps its
+    # components, and each line's cells are indexed, so that the common case (a line
+    # holding one hidden cell: a leaf) costs the size of that line, not of the table.
+    graph = nx.MultiGraph()
+    components = UnionFind()
+    members: dict[tuple, list[int]] = {}
+    for i in range(n):
+        for node in cell_ends[i]:
+            members.setdefault(node, []).append(i)
+
+    def hide(j: int) -> None:
+        hidden[j] = True
+        a, b = cell_ends[j]
+        graph.add_edge(a, b, key=j)
+        components.union(a, b)
+
+    for i in range(n):
+        if hidden[i]:
+            hidden[i] = False
+            hide(i)
+
+    def shown_in(node: tuple) -> list[int]:
+        return [j for j in members[node] if not hidden[j] and (values[j] or 0) > 0]
+
+    def in_graph(node: tuple) -> bool:
+        return graph.has_node(node)  # edges are never removed: a node in it has one
+
+    def smallest(pool: list[int]) -> int:
+        return min(pool, key=lambda j: (values[j], j))
+
+    def other_end(j: int, node: tuple) -> tuple:
+        a, b = cell_ends[j]
+        return b if a == node else a
+
+    def smaller_side(i: int) -> set[tuple] | None:
+        """The smaller side of hidden cell ``i``'s edge, or None if it is not a bridge.
+
+        Two searches, from both ends, without the edge, advance in turn: when they meet,
+        the edge is on a cycle; when one runs out, its nodes are a side. The cost is the
+        size of the smaller side (one node for a leaf), not of the whole graph.
+        """
         a, b = cell_ends[i]
-        graph.remove_edge(a, b, key=i)
-        side_a = nx.node_connected_component(graph, a)
-        side_b = nx.node_connected_component(graph, b)
-        shown = [j for j in range(n) if not hidden[j] and (values[j] or 0) > 0]
+        seen = ({a}, {b})
+        todo = ([a], [b])
+        while todo[0] and todo[1]:
+            for side in (0, 1):
+                node = todo[side].pop()
+                for nbr, keys in graph.adj[node].items():
+                    if keys.keys() == {i}:
+                        continue  # the edge itself
+                    if nbr in seen[1 - side]:
+                        return None
+                    if nbr not in seen[side]:
+                        seen[side].add(nbr)
+                        todo[side].append(nbr)
+                if not todo[side]:
+                    return seen[side]
+        return seen[0] if not todo[0] else seen[1]
+
+    def fix(i: int) -> int | None:
+        """The cell to hide for bridge ``i``; None if none can; -1 if not a bridge."""
+        side = smaller_side(i)
+        if side is None:
+            return -1
+        a, b = cell_ends[i]
+        root = components[a]
+        # Closing: one end on the small side, the other across the bridge.
         closing = [
             j
-            for j in shown
-            if (cell_ends[j][0] in side_a and cell_ends[j][1] in side_b)
-            or (cell_ends[j][0] in side_b and cell_ends[j][1] in side_a)
+            for node in side
+            for j in shown_in(node)
+            if other_end(j, node) not in side and components[other_end(j, node)] == root
         ]
-        extending = [j for j in shown if {a, b} & set(cell_ends[j])]
+        if closing:
+            return smallest(closing)
+        extending = sorted(set(shown_in(a)) | set(shown_in(b)))
         # Prefer a cell whose other line already holds a hidden cell: it joins two groups
         # of hidden cells, so one more cell is often enough to close a cycle.
-        joining = [j for j in extending if all(graph.has_node(e) for e in cell_ends[j])]
-        pool = closing or joining or extending
-        if not pool:
-            warned.add(i)
-            warnings.warn(
-                f"suppress_small_counts: a hidden {name!r} cell (row {i + 1} of the table) "
-                "could be worked back from the row and column totals, and no other non-zero "
-                "cell of its lines can be hidden to prevent it. Publish those totals only "
-                "through suppress_small_counts, or merge small categories.",
-                stacklevel=3,
-            )
-            continue
-        hidden[min(pool, key=lambda j: (values[j], j))] = True
+        joining = [j for j in extending if all(in_graph(e) for e in cell_ends[j])]
+        pool = joining or extending
+        return smallest(pool) if pool else None
+
+    warned: set[int] = set()
+    while True:
+        by_pair = {frozenset((a, b)): key for a, b, key in graph.edges(keys=True)}
+        bridges = sorted(by_pair[frozenset(e)] for e in nx.bridges(graph))
+        bridges = [i for i in bridges if i not in warned]
+        if not bridges:
+            return hidden
+        for i in bridges:
+            j = fix(i)
+            if j == -1:
+                continue  # an earlier complement of this round closed a cycle through it
+            if j is None:
+                warned.add(i)
+                warnings.warn(
+                    f"suppress_small_counts: a hidden {name!r} cell (row {i + 1} of the "
+                    "table) could be worked back from the row and column totals, and no "
+                    "other non-zero cell of its lines can be hidden to prevent it. Publish "
+                    "those totals only through suppress_small_counts, or merge small "
+                    "categories.",
+                    stacklevel=3,
+                )
+                continue
+            hide(j)
