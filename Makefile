@@ -67,6 +67,7 @@ bench: setup
 
 data: setup
 	$(BIN)/veille generate --cases 600 --seed 20241 --out data/synthetic/default --force
+	$(BIN)/python -m toolkit.journal
 
 docs: setup
 	$(BIN)/python -m toolkit._docs
