@@ -273,3 +273,15 @@ def test_code_files_decorators_and_string_quotes_pass_but_links_do_not(tmp_path)
 def test_broken_notebook_is_still_read_as_json(tmp_path):
     path = write(tmp_path, "broken.ipynb", '{"cells": [ {"source": "mail ' + EMAIL + '"')
     assert [f.kind for f in audit_paths([path], skip=[])] == ["email"]
+
+
+def test_docs_privacy_page_lists_every_kind_and_allowed_address():
+    from toolkit.privacy import KINDS
+    from toolkit.privacy._scanner import ALLOWED_URL_PATTERNS
+
+    page = (REPO / "docs" / "privacy.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"| `{kind}` |" in page, kind
+    assert len(ALLOWED_URL_PATTERNS) == 2  # the schema address and the SVG namespaces
+    assert "`$schema`" in page and "`xmlns`" in page
+    assert "[tool.veille.audit]" in page and 'skip = ["tests/fixtures/identifiers"]' in page
