@@ -117,8 +117,10 @@ lineages.filter(pl.col("lineage_id") == deepest).sort("generation")
 # ## What if every space had been removed on the day it was first reported?
 #
 # A counterfactual: replay the network with every space removed on the day of its first
-# report instead of its observed takedown day. Referrals made later, and successors
-# opened after that day, would not have existed.
+# report instead of its observed takedown day: referrals made after that day would not
+# have existed. Whether the successors would still have opened is unknown, so the result
+# gives two bounds: `respawns_continue` (they open anyway) and `respawns_prevented`
+# (removing a space early also prevents its successors). The truth lies between.
 
 # %%
 vt.network.counterfactual_early_removal(book)
