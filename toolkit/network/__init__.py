@@ -4,11 +4,15 @@ Content warning: the spaces modelled here circulate non-consensual intimate imag
 sexual deepfakes and child-exploitation material; this module handles only anonymized
 case codes and counts.
 
->>> import toolkit as vt                                     # doctest: +SKIP
->>> G = vt.network.referral_graph(book)                      # doctest: +SKIP
->>> vt.network.centrality(G)                                 # doctest: +SKIP
->>> vt.network.hydra_summary(book)                           # doctest: +SKIP
->>> vt.network.compare_strategies(G, seed=1)                 # doctest: +SKIP
+>>> import toolkit as vt
+>>> book = vt.generate(cases=60, seed=1)                     # synthetic data
+>>> G = vt.network.referral_graph(book)
+>>> vt.network.centrality(G, seed=1).columns[:4]
+['node', 'documented', 'in_degree', 'out_degree']
+>>> vt.network.hydra_summary(book).columns[:3]
+['n_taken_down', 'n_respawned', 'respawn_rate']
+>>> vt.network.compare_strategies(G, seed=1).columns
+['strategy', 'adaptive', 'robustness', 'fraction_to_halve']
 
 Heavy metrics are computed from integer edge arrays with ``scipy.sparse``
 (``_sparse.py``); the networkx graph is the object users hold, inspect and export.
