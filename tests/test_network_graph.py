@@ -70,6 +70,7 @@ def test_gexf_round_trip_keeps_nodes_edges_attributes_and_spells(tiny_book, tmp_
     assert sorted(back.nodes) == sorted(G.nodes)
     assert sorted(back.edges) == sorted(G.edges)
     assert back.graph["mode"] == "dynamic"
+    assert 'timeformat="double"' in path.read_text(encoding="utf-8")
     e = back.edges["A105G", "D221K"]
     assert e["kinds"] == "reappearance" and int(e["start"]) == 23 and int(e["weight"]) == 1
     assert "start" not in back.edges["B220K", "A105G"]  # no day, no spell

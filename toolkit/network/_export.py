@@ -36,7 +36,9 @@ def _exportable(G: nx.DiGraph, *, spells: bool) -> nx.DiGraph:
     for u, v, data in G.edges(data=True):
         attrs = {k: _plain(x) for k, x in data.items() if x is not None}
         if spells and isinstance(data.get("day"), int):
-            attrs["start"] = int(data["day"])
+            # float -> timeformat "double": networkx writes ints as "long", which is not a
+            # GEXF 1.2 time format (integer, double, date, dateTime) and Gephi may reject it.
+            attrs["start"] = float(data["day"])
             dynamic = True
         H.add_edge(str(u), str(v), **attrs)
     if dynamic:
