@@ -254,6 +254,11 @@ def hydra_summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
 def band_transitions(book: CaseBook) -> pl.DataFrame:
     """Member carry-over in aggregate: parent's members band → successor's members band.
 
+    Parameters
+    ----------
+    book
+        A CaseBook.
+
     Returns
     -------
     polars.DataFrame
