@@ -226,3 +226,19 @@ def test_label_columns_are_left_out_with_across():
     r = suppress_small_counts(labelled, "n", by=["case_type"], across=["period"])
     assert r["n_display"].to_list() == plain["n_display"].to_list()
     assert r["label"].to_list() == labelled["label"].to_list()
+
+
+@given(st.lists(small_heavy, min_size=1, max_size=12))
+def test_random_one_way_tables(values):
+    t = pl.DataFrame({"case_type": [f"type_{i}" for i in range(len(values))], "n": values})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = suppress_small_counts(t, "n")
+    hidden = r["n_suppressed"].to_list()
+    assert all(hidden[i] for i, v in enumerate(values) if 1 <= v <= 4)
+    assert not any(hidden[i] for i, v in enumerate(values) if v == 0)
+    if caught:  # only when the small count is the table's only non-zero count
+        assert sum(1 for v in values if v > 0) == 1
+    else:
+        # The grand total is the one published line: one hidden cell alone would be exact.
+        assert sum(hidden) != 1
