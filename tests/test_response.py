@@ -183,6 +183,15 @@ def test_empty_book():
     assert fun["n_cases"].to_list() == [0, 0, 0, 0] and fun["share"].null_count() == 4
 
 
+def test_row_order_does_not_matter():
+    book = _book(PATHS_BOOK, UNTIL)
+    shuffled = CaseBook.from_frames(
+        cases=book.cases.reverse(), events=book.events.sample(fraction=1.0, shuffle=True, seed=9)
+    )
+    assert not shuffled.events["case_id"].is_sorted()
+    assert response.time_to_takedown(shuffled).equals(response.time_to_takedown(book))
+
+
 def test_lazy_book_gives_the_same_result():
     book = _book(PATHS_BOOK, UNTIL)
     lazy = book.lazy()
