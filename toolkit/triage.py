@@ -198,9 +198,9 @@ def assess(book: CaseBook) -> pl.DataFrame:
     ----------
     Volunteer reporting criteria as stated in issue 4 of veille (prioritise spaces
     organised around non-consensual or child sexual content, targeting minors,
-    pushing others to produce, or left online by the platform). INHOPE, "What is
-    child sexual abuse material" and hotline reporting guidance: report to the
-    platform and the national hotline, never keep copies of images.
+    pushing others to produce, or left online by the platform). The urgent actions
+    follow the public advice of national hotlines (INHOPE network): report suspected
+    child sexual abuse material to a hotline, never download, copy or keep it.
 
     Examples
     --------
