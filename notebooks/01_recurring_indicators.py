@@ -23,11 +23,15 @@
 # %%
 from pathlib import Path
 
+import altair as alt
 import polars as pl
 
 import toolkit as vt
 
 book = vt.load(Path("..") / "data" / "synthetic" / "default")
+# Figures as SVG drawn by vl-convert with the bundled font: offline and identical everywhere.
+vt.charts.register_font()
+_ = alt.renderers.enable("svg")
 
 # %% [markdown]
 # ## Prevalence
@@ -49,6 +53,13 @@ published = vt.privacy.suppress_small_counts(prevalence, "n_cases", derived=INTE
 published.sort(["share", "code"], descending=[True, False], nulls_last=True).select(
     "code", "n_cases_display", "n_total", "share", "ci_low", "ci_high"
 )
+
+# %% [markdown]
+# The same numbers as a figure, in the A4 `print` preset of the chart kit (chapter 05
+# has every figure, in French and English and for every medium):
+
+# %%
+vt.charts.prevalence(prevalence, lang="en", preset="print")
 
 # %% [markdown]
 # The same, for each case type. A sign that defines a case type (a sexual deepfake for

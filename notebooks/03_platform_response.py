@@ -25,11 +25,15 @@
 # %%
 from pathlib import Path
 
+import altair as alt
 import polars as pl
 
 import toolkit as vt
 
 book = vt.load(Path("..") / "data" / "synthetic" / "default")
+# Figures as SVG drawn by vl-convert with the bundled font: offline and identical everywhere.
+vt.charts.register_font()
+_ = alt.renderers.enable("svg")
 
 # %% [markdown]
 # ## Time to takedown
@@ -65,6 +69,13 @@ published.select("path", "observed", "n_cases_display")
 # %%
 survival = vt.response.survival(book, by="path")
 survival.filter(pl.col("day") <= 7).sort("path", "day")
+
+# %% [markdown]
+# The whole curves, with their bands. A curve stops when fewer than five spaces of its
+# path are still followed:
+
+# %%
+vt.charts.survival(survival, lang="en", preset="print")
 
 # %% [markdown]
 # ## Headline figures per path

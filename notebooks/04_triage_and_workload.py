@@ -20,11 +20,15 @@
 # %%
 from pathlib import Path
 
+import altair as alt
 import polars as pl
 
 import toolkit as vt
 
 book = vt.load(Path("..") / "data" / "synthetic" / "default")
+# Figures as SVG drawn by vl-convert with the bundled font: offline and identical everywhere.
+vt.charts.register_font()
+_ = alt.renderers.enable("svg")
 
 # %% [markdown]
 # ## The rules
@@ -114,6 +118,12 @@ weekly.filter(pl.col("minutes") > 0).head(6)
     )
     .sort("observer_id")
 )
+
+# %% [markdown]
+# Every observer and week at a glance (the figure of chapter 05, in the A4 preset):
+
+# %%
+vt.charts.workload(weekly, lang="en", preset="print")
 
 # %% [markdown]
 # ## What to take away

@@ -137,11 +137,24 @@ display(chart)
 print(vt.charts.alt_text(chart))
 
 # %% [markdown]
+# ## The same figure in French, for a social-media post
+#
+# The switch at the top changes every figure; a single figure can also be drawn in
+# another language and preset by passing them. Labels come from the taxonomy and the
+# charts' labels file, numbers follow the French format (`1 234,5`, `12 %`), and the alt
+# text is in French too:
+
+# %%
+chart = vt.charts.takedown_within(a.response_summary, lang="fr", preset="social")
+display(chart)
+print(vt.charts.alt_text(chart))
+
+# %% [markdown]
 # ## The table behind a figure
 #
 # Every figure plots one table, after small-cell suppression; `table(chart)` returns it,
 # and `veille reports` writes it as CSV beside the figure, so a journalist can check a
-# number without running any code. For the last figure drawn:
+# number without running any code. For the figure just drawn:
 
 # %%
 vt.charts.table(chart).head(6)
