@@ -31,6 +31,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
@@ -552,6 +553,11 @@ def build(
 
         total = len(langs) * len(presets) * len(figures)
         done = 0
+        # Rasterising and deflating PNGs run beside the next figures (both release the
+        # GIL); SVGs stay in this thread, since vl-convert's Vega runtime numbers
+        # elements in call order and concurrent calls would reorder them.
+        pool = ThreadPoolExecutor(max_workers=2)
+        pngs: list[tuple[str, Future[bytes]]] = []
         for lang in langs:
             for preset in presets:
                 p = _kit.preset(preset)
@@ -567,7 +573,7 @@ def build(
                     if "svg" in formats:
                         put(f"{stem}.svg", _sized(svg, p))
                     if "png" in formats and preset in png_for:
-                        put(f"{stem}.png", _png(svg))
+                        pngs.append((f"{stem}.png", pool.submit(_png, svg)))
                     if "json" in formats:
                         # Compact: specs carry their data; tests/snapshots holds the
                         # indented, reviewable form.
@@ -588,6 +594,11 @@ def build(
                     done += 1
                     if progress:
                         progress(done, total, stem)
+        try:
+            for rel, future in pngs:
+                put(rel, future.result())
+        finally:
+            pool.shutdown(cancel_futures=True)
         if "html" in formats:
             gallery_preset = "talk" if "talk" in presets else presets[0]
             for e in entries:
@@ -612,6 +623,8 @@ def build(
         (tmp / "manifest.json").write_text(_dump_json(manifest), encoding="utf-8")
         _swap(tmp, out)
     except BaseException:
+        if "pool" in locals():
+            pool.shutdown(cancel_futures=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
