@@ -99,8 +99,10 @@ pl.DataFrame({"pairs_tested": [cooccurrence.height], "significant_q_lt_0_05": [s
 # ## Signatures
 #
 # A signature is a set of two or three signs seen together in at least a minimum share
-# of cases (its *support*). *Confidence* is how often the last sign is present when the
-# others are; *lift* compares the support with what independence would give.
+# of cases (its *support*). Each set is also read as a rule "the `antecedent` signs, then
+# the `consequent` sign": *confidence* is the share of the cases with the antecedent
+# signs that also show the consequent; *lift* compares that with how common the
+# consequent is on its own.
 
 # %%
 signatures = vt.indicators.signatures(book, min_support=0.05)
