@@ -22,6 +22,7 @@ AT = "@"
 SLASHES = ":" + "//"
 DIGITS18 = "1234567890" + "12345678"
 ZERO, PLUS = "0", "+"
+DOT = "[.]"  # a defanged dot
 
 
 def kinds(text: str, **kw) -> list[str]:
@@ -69,6 +70,14 @@ def test_planted_fixture_every_kind_at_its_line_and_column():
         ("t" + ".me/+AbCdEf12", "url"),
         ("discord" + ".com/channels/123/456", "url"),
         ("[lien](http" + SLASHES + "x.org/a).", "url"),
+        ("hxxps" + SLASHES + "example.org", "url"),
+        ("discord" + DOT + "gg/abc", "url"),
+        ("example" + DOT + "org", "url"),
+        ("example" + "(.)" + "fr/x", "url"),
+        ("example" + " [dot] " + "org", "url"),
+        ("nom" + "[at]" + "example" + DOT + "org", "email"),
+        ("nom" + " (at) " + "example" + " [dot] " + "org", "email"),
+        ("x.y" + "[@]" + "mail.com", "email"),
         ("a.b" + AT + "example.fr", "email"),
         ("par " + AT + "pseudo_1", "handle"),
         ("(" + AT + "x_y)", "handle"),
@@ -111,6 +120,7 @@ def test_each_kind_is_found(text, kind):
         "12345678901234567890123 (too long for an id)",
         "1234567890123456 (too short for an id)",
         "t.me without a path, discord.gg alone",
+        "tableau[0] (a) [.] rien, list[.], (.) et [.] seuls, A105G (at) J+36",
     ],
 )
 def test_our_own_outputs_and_ordinary_numbers_pass(text):
@@ -190,6 +200,8 @@ _name = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=3, max_size=12).filter(
 _planted = st.one_of(
     st.builds(lambda n, d: "https" + SLASHES + f"{n}.org/{d}", _name, _name),
     st.builds(lambda n: "www." + n + ".com", _name),
+    st.builds(lambda n, d: f"{n}{DOT}{d}", _name, st.sampled_from(["org", "fr", "gg/x1"])),
+    st.builds(lambda n, d: f"{n}[at]{d}{DOT}org", _name, _name),
     st.builds(lambda n, d: f"{n}{AT}{d}.org", _name, _name),
     st.builds(lambda n: AT + n, _name),
     st.builds(lambda n, d: f"{n}#{d:04d}", _name, st.integers(0, 9999)),
@@ -266,3 +278,21 @@ def test_link_finder_agrees_with_the_reference_pattern(text):
             end = stop
     assert outer == _reference_links(text)
     assert _links("http" + SLASHES + "ahttp" + SLASHES + "b")  # nested anchors are fine
+
+
+_fragments = st.lists(
+    st.sampled_from(
+        ["some.one", AT, "example.org", "#", "1234", "name", " ", "\n", ".", "-", "x" * 300]
+    ),
+    min_size=20,
+    max_size=80,
+).map("".join)
+
+
+@given(_fragments)
+def test_windowed_patterns_find_what_a_full_pass_finds(text):
+    from toolkit.privacy._scanner import _EMAIL, _HANDLE, _TAG, _around
+
+    for pattern, anchor in ((_EMAIL, AT), (_HANDLE, AT), (_TAG, "#")):
+        full = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in _around(pattern, text, anchor)] == full

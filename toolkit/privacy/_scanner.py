@@ -141,6 +141,19 @@ _PHONE = re.compile(
 # 17-20 digit numbers: not part of a decimal number or a longer run of digits.
 _PLATFORM_ID = re.compile(r"(?<![\w.,-])\d{17,20}(?!\w|[.,]\d)")
 
+# Defanged forms, as trust & safety notes write links and addresses so that they cannot
+# be clicked: a dot written ``[.]``, ``(.)`` or ``[dot]``, an at sign ``[at]`` or ``(@)``.
+# Only links and addresses are ever written so, so any such form is refused.
+_DOT = r"(?:\[\.\]|\(\.\)|\s?\[dot\]\s?|\s?\(dot\)\s?)"
+_DEFANGED_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s?(?:\[at\]|\(at\)|\[@\]|\(@\))\s?[\w-]+(?:(?:\.|" + _DOT + r")[\w-]+)+",
+    re.IGNORECASE,
+)
+_DEFANGED_URL = re.compile(
+    r"(?<![\w.-])[\w-]+(?:\.[\w-]+)*" + _DOT + r"[A-Za-z]{2,}\b(?:/" + _URL_BODY + r"*)?",
+    re.IGNORECASE,
+)
+
 # Quotations: French guillemets and English curly quotes may span lines (not a blank
 # line); straight double quotes only within a line, and only in prose (in code,
 # JSON, CSV and HTML attributes they are syntax, not quotation marks).
@@ -153,7 +166,9 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # A necessary condition of every pattern above, cheap to test, written so that polars
 # (Rust regex, no look-around) can run it over a whole column too: texts without any of
 # these have nothing to find.
-_PREFILTER = re.compile(r'(?i)[@#«“"+]|://|www\.|\.[a-z]+/|\d{8}|\d{2}[ .-]\d{2}')
+_PREFILTER = re.compile(
+    r'(?i)[@#«“"+]|://|www\.|\.[a-z]+/|\d{8}|\d{2}[ .-]\d{2}|[\[(](?:\.|dot|at)[\])]'
+)
 
 _DECORATOR_LINE = re.compile(r"^[ \t]*@[A-Za-z_][\w.]*(?:\(.*)?$")
 
@@ -256,12 +271,23 @@ def _spans(text: str, *, prose: bool) -> Iterator[tuple[int, int, str]]:
         value = text[start:end].rstrip(_URL_TRAILING)
         kind = "allowed_url" if _ALLOWED_URL.fullmatch(value) else "url"
         yield start, start + len(value), kind
-    has_at = "@" in text
-    for m in _EMAIL.finditer(text) if has_at else ():
+    if "[" in text or "(" in text:
+        lower = text.lower()
+        emails: list[tuple[int, int]] = []
+        if any(mark in lower for mark in ("[at]", "(at)", "[@]", "(@)")):
+            emails = [(m.start(), m.end()) for m in _DEFANGED_EMAIL.finditer(text)]
+            for start, end in emails:
+                yield start, end, "email"
+        if any(mark in lower for mark in ("[.]", "(.)", "[dot]", "(dot)")):
+            for m in _DEFANGED_URL.finditer(text):
+                # The domain of a defanged address is part of the address, not a link.
+                if not any(s <= m.start() < e for s, e in emails):
+                    yield m.start(), m.end(), "url"
+    for m in _around(_EMAIL, text, "@"):
         yield m.start(), m.end(), "email"
-    for m in _TAG.finditer(text) if "#" in text else ():
+    for m in _around(_TAG, text, "#"):
         yield m.start(), m.end(), "tag"
-    for m in _HANDLE.finditer(text) if has_at else ():
+    for m in _around(_HANDLE, text, "@"):
         name = m.group(1).rstrip(".-")
         if name.lower() in CSS_AT_RULES or len(name) < 2:
             continue
@@ -276,6 +302,28 @@ def _spans(text: str, *, prose: bool) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), "phone"
     for m in _PLATFORM_ID.finditer(text):
         yield m.start(), m.end(), "platform_id"
+
+
+# E-mails, handles and tags hold a ``@`` or ``#`` and no white space: their patterns run
+# only over the runs of non-space characters around those characters (with look-behinds
+# still seeing the text before), not over the whole of a long text.
+_SPACES = " \t\n\r"
+
+
+def _around(pattern: re.Pattern[str], text: str, anchor: str) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` in the space-free runs of ``text`` holding an ``anchor``."""
+    at = text.find(anchor)
+    if at == -1:
+        return
+    if len(text) <= 2000:
+        yield from pattern.finditer(text)
+        return
+    while at != -1:
+        lo = max(text.rfind(c, 0, at) for c in _SPACES) + 1
+        ends = [e for e in (text.find(c, at) for c in _SPACES) if e != -1]
+        hi = min(ends) if ends else len(text)
+        yield from pattern.finditer(text, lo, hi)
+        at = text.find(anchor, hi)
 
 
 def _links(text: str) -> Iterator[tuple[int, int]]:
