@@ -42,14 +42,14 @@ _ = alt.renderers.enable("svg")
 # %% [markdown]
 # ## The analyses, run once
 #
-# `compute_analyses` runs every analysis the figures need, once, exactly as
-# `veille reports` does (prevalence, co-occurrence, case types by period, triage,
+# `compute_analyses` gathers every analysis the figures need, each computed once,
+# exactly as `veille reports` does (prevalence, co-occurrence, case types by period, triage,
 # funnel, survival, the response summary, weekly exposure, the referral network with
 # its seeded layout, lineages and the dismantling curves). The charts never recompute
 # anything: each draws the result it is given.
 
 # %%
-a = vt.reports.compute_analyses(book)
+analyses = vt.reports.compute_analyses(book)
 
 # %% [markdown]
 # ## Recurring indicators
@@ -59,7 +59,7 @@ a = vt.reports.compute_analyses(book)
 # its key numbers, in the figure's language.
 
 # %%
-chart = vt.charts.prevalence(a.prevalence, lang=LANG, preset=PRESET)
+chart = vt.charts.prevalence(analyses.prevalence, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
@@ -68,12 +68,12 @@ print(vt.charts.alt_text(chart))
 # Benjamini–Hochberg q-value is below 0.05 are marked.
 
 # %%
-chart = vt.charts.cooccurrence(a.cooccurrence, lang=LANG, preset=PRESET)
+chart = vt.charts.cooccurrence(analyses.cooccurrence, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
 # %%
-chart = vt.charts.case_types_over_time(a.case_types, lang=LANG, preset=PRESET)
+chart = vt.charts.case_types_over_time(analyses.case_types, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
@@ -81,12 +81,12 @@ print(vt.charts.alt_text(chart))
 # ## Triage and platform response
 
 # %%
-chart = vt.charts.triage_tiers(a.triage, lang=LANG, preset=PRESET)
+chart = vt.charts.triage_tiers(analyses.triage, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
 # %%
-chart = vt.charts.escalation_funnel(a.funnel, lang=LANG, preset=PRESET)
+chart = vt.charts.escalation_funnel(analyses.funnel, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
@@ -95,12 +95,12 @@ print(vt.charts.alt_text(chart))
 # step curves with their 95 % bands), then the shares taken down within 3 and 7 days.
 
 # %%
-chart = vt.charts.survival(a.survival, lang=LANG, preset=PRESET)
+chart = vt.charts.survival(analyses.survival, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
 # %%
-chart = vt.charts.takedown_within(a.response_summary, lang=LANG, preset=PRESET)
+chart = vt.charts.takedown_within(analyses.response_summary, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
@@ -112,17 +112,19 @@ print(vt.charts.alt_text(chart))
 # audience and could help someone find a space.
 
 # %%
-chart = vt.charts.referral_network(a.graph, a.centrality, layout=a.layout, lang=LANG, preset=PRESET)
+chart = vt.charts.referral_network(
+    analyses.graph, analyses.centrality, layout=analyses.layout, lang=LANG, preset=PRESET
+)
 display(chart)
 print(vt.charts.alt_text(chart))
 
 # %%
-chart = vt.charts.hydra_lineages(a.lineages, lang=LANG, preset=PRESET)
+chart = vt.charts.hydra_lineages(analyses.lineages, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
 # %%
-chart = vt.charts.dismantling(a.dismantling, lang=LANG, preset=PRESET)
+chart = vt.charts.dismantling(analyses.dismantling, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
@@ -132,7 +134,7 @@ print(vt.charts.alt_text(chart))
 # Weekly exposure minutes per pseudonymous observer and week.
 
 # %%
-chart = vt.charts.workload(a.exposure, lang=LANG, preset=PRESET)
+chart = vt.charts.workload(analyses.exposure, lang=LANG, preset=PRESET)
 display(chart)
 print(vt.charts.alt_text(chart))
 
@@ -145,7 +147,7 @@ print(vt.charts.alt_text(chart))
 # text is in French too:
 
 # %%
-chart = vt.charts.takedown_within(a.response_summary, lang="fr", preset="social")
+chart = vt.charts.takedown_within(analyses.response_summary, lang="fr", preset="social")
 display(chart)
 print(vt.charts.alt_text(chart))
 
