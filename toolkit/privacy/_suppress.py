@@ -97,7 +97,7 @@ def suppress_small_counts(
     triggers a warning naming its row.
 
     Every hidden cell shows the same ``marker``, primary or complementary: a distinct mark
-    for complements (which are 0 or at least ``k``) would let a reader bound the small
+    for complements (which are at least ``k``) would let a reader bound the small
     cell (a primary 1 beside a complement 5 in a line of total 6 would be exact). The
     cost: a complement shows ``<5`` although it is larger; say so in the figure's note.
 
