@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from pathlib import Path
 
@@ -267,10 +268,11 @@ def test_exemption_listing_sees_markers_and_tags():
 # ----------------------------------------------------------------------------- the runner
 
 
-def test_runner_executes_in_place_and_is_byte_stable(tmp_path):
+def test_runner_executes_in_place_and_is_byte_stable(tmp_path, monkeypatch):
     pytest.importorskip("nbclient")
     from toolkit._notebooks import execute_notebook
 
+    monkeypatch.setenv("POLARS_FMT_MAX_ROWS", "3")
     ipynb, py = tmp_path / "00_x.ipynb", tmp_path / "00_x.py"
     py.write_text(
         "# %% [markdown]\n# > Content warning.\n\n"
@@ -282,6 +284,7 @@ def test_runner_executes_in_place_and_is_byte_stable(tmp_path):
     assert stale_reason(nb) is None
     assert [c["id"] for c in nb["cells"]] == ["c00", "c01", "c02"]
     assert _src({"source": nb["cells"][2]["outputs"][0]["data"]["text/plain"]}) == "('UTC', '12')"
+    assert os.environ["POLARS_FMT_MAX_ROWS"] == "3", "the runner must give the caller's env back"
     first = (ipynb.read_bytes(), py.read_bytes())
     execute_notebook(ipynb, py)
     assert (ipynb.read_bytes(), py.read_bytes()) == first

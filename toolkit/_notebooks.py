@@ -33,6 +33,8 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +119,7 @@ def execute_notebook(ipynb: Path, py: Path, *, timeout: int = TIMEOUT_S) -> Path
             cell.outputs, cell.execution_count = [], None
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.setdefault("jupytext", {})["formats"] = JUPYTEXT_FORMATS
-    os.environ.update(PINNED_ENV)
-    with tempfile.TemporaryDirectory(prefix="veille-kernel-") as sockets:
+    with _pinned_environment(), tempfile.TemporaryDirectory(prefix="veille-kernel-") as sockets:
         # Unix sockets in a private directory rather than TCP on localhost: the kernel's
         # traffic (the analysed data) stays readable by this user only.
         km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/k")
@@ -139,6 +140,22 @@ def execute_notebook(ipynb: Path, py: Path, *, timeout: int = TIMEOUT_S) -> Path
     _write_atomic(ipynb, nbformat.writes(nb) + "\n")
     _write_atomic(py, jupytext.writes(nb, fmt="py:percent"))
     return read_from
+
+
+@contextmanager
+def _pinned_environment() -> Iterator[None]:
+    """``PINNED_ENV`` for the kernel started inside, then the caller's environment back
+    (a test run must not change the table shapes of the tests after it)."""
+    saved = {key: os.environ.get(key) for key in PINNED_ENV}
+    os.environ.update(PINNED_ENV)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _write_atomic(path: Path, text: str) -> None:
