@@ -154,6 +154,10 @@ def test_prevalence_by_group_matches_a_hand_count_including_null_group():
     )
     assert keys.equals(keys.sort(pl.all()))
     assert out.get_column("period").is_null().sum() > 0
+    # any row order gives the same table (the sorted fast path and the general one)
+    shuffled = _book(codes, period=periods, shuffle_seed=8)
+    assert not shuffled.indicators["case_id"].is_sorted()
+    assert indicators.prevalence(shuffled, by=["period", "case_type"]).equals(out)
 
 
 def test_prevalence_by_planted_archetype_and_errors_for_people():

@@ -149,16 +149,34 @@ def prevalence(
         )
     else:
         groups = _case_groups(book, from_cases, from_planted)
-        totals = groups.group_by(by_cols).agg(pl.len().cast(pl.Int64).alias("n_total"))
-        hits = (
-            ind.join(groups, on="case_id", how="inner")
-            .group_by([*by_cols, "code"])
-            .agg(pl.len().cast(pl.Int64).alias("n_cases"))
+        totals = (
+            groups.group_by(by_cols)
+            .agg(pl.len().cast(pl.Int64).alias("n_total"))
+            .sort(by_cols, nulls_last=True)
+            .with_row_index("group")
         )
-        out = (
-            totals.join(_codes_frame(), how="cross")
-            .join(hits, on=[*by_cols, "code"], how="left", nulls_equal=True)
-            .with_columns(pl.col("n_cases").fill_null(0))
+        case_group = groups.join(
+            totals.select("group", *by_cols), on=by_cols, how="left", nulls_equal=True
+        ).select("case_id", "group")
+        # Counts per group = G·X, with G the (groups × incidence rows) membership matrix:
+        # one join of ~N case ids instead of one per indicator row.
+        x, row_ids, _ = _incidence_rows(book)
+        row_group = (
+            row_ids.to_frame()
+            .join(case_group, on="case_id", how="left", maintain_order="left")
+            .get_column("group")
+        )
+        known = row_group.is_not_null().to_numpy()
+        g = sp.csr_array(
+            (
+                np.ones(int(known.sum()), dtype=np.int64),
+                (row_group.drop_nulls().to_numpy(), np.flatnonzero(known)),
+            ),
+            shape=(totals.height, x.shape[0]),
+        )
+        hits = (g @ x).toarray() if x.shape[0] else np.zeros((totals.height, _K), np.int64)
+        out = totals.join(_codes_frame(), how="cross", maintain_order="left_right").with_columns(
+            pl.Series("n_cases", hits.reshape(-1), dtype=pl.Int64)
         )
     out = out.select(*by_cols, "code", "n_cases", "n_total")
     out = out.sort([*by_cols, "code"], nulls_last=True)
@@ -171,10 +189,16 @@ def _incidence(book: CaseBook) -> tuple[sp.csr_array, int]:
     Rows are cases that have at least one indicator (cases with none add nothing to
     any count but ``N``); columns follow the taxonomy order.
     """
+    x, _, n_total = _incidence_rows(book)
+    return x, n_total
+
+
+def _incidence_rows(book: CaseBook) -> tuple[sp.csr_array, pl.Series, int]:
+    """``_incidence`` plus the ``case_id`` of each matrix row."""
     n_total = table(book, "cases", ["case_id"]).height
     ind = table(book, "indicators", ["case_id", "code"])
     if ind.height == 0:
-        return sp.csr_array((0, _K), dtype=np.int64), n_total
+        return sp.csr_array((0, _K), dtype=np.int64), pl.Series("case_id", [], pl.String), n_total
     ids = ind.get_column("case_id")
     cols = ind.get_column("code").to_physical().to_numpy().astype(np.int32, copy=False)
     ones = np.ones(len(cols), dtype=np.int64)
@@ -189,10 +213,12 @@ def _incidence(book: CaseBook) -> tuple[sp.csr_array, int]:
         )
         indptr = np.append(starts, len(cols)).astype(np.int64)
         x = sp.csr_array((ones, cols, indptr), shape=(len(starts), _K))
+        row_ids = ids.gather(starts)
     else:
         rows = ind.select(pl.col("case_id").rank("dense") - 1).to_series().to_numpy()
         x = sp.csr_array((ones, (rows, cols)), shape=(int(rows.max()) + 1, _K))
-    return x, n_total
+        row_ids = ids.unique().sort()  # dense rank r is the r-th smallest case_id
+    return x, row_ids.alias("case_id"), n_total
 
 
 def _distinct_rows(x: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
