@@ -157,6 +157,18 @@ def test_stored_outputs_belong_to_the_current_code(notebook):
     assert reason is None, f"{name}: {reason}; run `make notebooks` and commit the result"
 
 
+def test_cells_are_thin(notebook):
+    # House style: a cell is a sentence of analysis (load, call, show); past a dozen lines
+    # the code belongs in toolkit/, where it is documented and tested.
+    name, nb = notebook
+    long = [
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and len(_src(c).splitlines()) > 12
+    ]
+    assert not long, f"{name}: code cells {long} are longer than 12 lines; move logic to toolkit/"
+
+
 def test_py_pair_is_in_sync(notebook):
     jupytext = pytest.importorskip("jupytext")
     name, nb = notebook
