@@ -205,3 +205,13 @@ def test_committed_reports_equal_a_fresh_build(tmp_path):
     for rel, digest in m["files"].items():
         if rel.endswith(".svg"):
             assert committed["files"].get(rel) == digest, f"reports/{rel} is stale"
+
+
+def test_svg_coordinates_are_trimmed_but_never_text():
+    svg = (
+        '<svg><text transform="translate(10.123,5.55)" aria-label="R = 0.105">R = 0.105</text>'
+        '<path d="M1.234,2.345L3,4"/></svg>'
+    )
+    out = reports._trim_decimals(svg)
+    assert 'transform="translate(10.1,5.5)"' in out and 'd="M1.2,2.3L3,4"' in out
+    assert ">R = 0.105<" in out and 'aria-label="R = 0.105"' in out

@@ -286,12 +286,20 @@ def _sized(svg: str, preset: _kit.Preset) -> str:
     return svg
 
 
+_GEOMETRY_ATTR = re.compile(r' (d|transform|x|y|x1|x2|y1|y2|width|height|points)="([^"]*)"')
 _LONG_DECIMALS = re.compile(r"(\d\.\d)\d+")
 
 
 def _trim_decimals(svg: str) -> str:
-    """Cut coordinates to 1/10 px: a third of the file size, no visible change."""
-    return _LONG_DECIMALS.sub(r"\1", svg)
+    """Cut coordinates to 1/10 px: a third of the file size, no visible change.
+
+    Only geometry attributes are touched, never text or labels (``R = 0.10`` stays).
+    """
+
+    def trim(m: re.Match[str]) -> str:
+        return " " + m.group(1) + '="' + _LONG_DECIMALS.sub(r"\1", m.group(2)) + '"'
+
+    return _GEOMETRY_ATTR.sub(trim, svg)
 
 
 def _png(svg: str) -> bytes:

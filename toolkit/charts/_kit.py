@@ -65,9 +65,9 @@ class Preset:
 
     @property
     def footer_chars(self) -> int:
-        """Characters per footer line: the footer starts at the plot's left edge, so
-        keep a quarter of the width for the y axis."""
-        return int((self.width * 0.75 - 2 * self.padding) / (self.footer * 0.58))
+        """Characters per footer line: the footer starts at the plot's left edge, which
+        long axis labels can push to the middle of the page, so half the width."""
+        return int((self.width * 0.5 - self.padding) / (self.footer * 0.58))
 
     def footer_height(self, n_lines: int) -> int:
         """Space kept under the plot for the source line and the content warning."""
