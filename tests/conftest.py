@@ -94,3 +94,16 @@ def tiny_book() -> CaseBook:
         exposure=exposure,
         manifest={"source": "synthetic"},
     )
+
+
+def fake_identifier(name: str) -> str:
+    """A fake identifier from ``tests/fixtures/identifiers/values.json``.
+
+    Test code never spells an identifier itself: the one folder allowed to hold fake
+    identifiers is ``tests/fixtures/identifiers/`` (the only path the audit skips).
+    """
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "identifiers" / "values.json"
+    return json.loads(path.read_text(encoding="utf-8"))[name]

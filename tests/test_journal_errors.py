@@ -13,24 +13,26 @@ from toolkit.cli import app
 from toolkit.journal import JournalError, parse_journal_text, read_journal
 from toolkit.privacy import PrivacyError
 
+from .conftest import fake_identifier
+
 FIX = Path(__file__).parent / "fixtures"
 IDS = FIX / "identifiers"
 runner = CliRunner()
 
 # kind of finding expected, and the planted value (as written in the fixture)
 PLANTED = {
-    "url": ("url", "https://example.org/some/page"),
-    "invite": ("url", "discord.gg/AbCdEf12"),
-    "email": ("email", "someone.fake@example.org"),
-    "handle": ("handle", "@fake_handle"),
-    "tag": ("tag", "fakeuser#1234"),
-    "phone": ("phone", "06 12 34 56 78"),
-    "phone_intl": ("phone", "+33 6 12 34 56 78"),
-    "platform_id": ("platform_id", "123456789012345678"),
-    "verbatim_quote": (
-        "verbatim_quote",
-        "« un deux trois quatre cinq six sept huit neuf dix onze douze treize »",
-    ),
+    name: (kind, fake_identifier(name))
+    for name, kind in {
+        "url": "url",
+        "invite": "url",
+        "email": "email",
+        "handle": "handle",
+        "tag": "tag",
+        "phone": "phone",
+        "phone_intl": "phone",
+        "platform_id": "platform_id",
+        "verbatim_quote": "verbatim_quote",
+    }.items()
 }
 
 
@@ -84,7 +86,7 @@ def test_identifier_in_one_of_several_files_refuses_them_all(tmp_path):
 def test_scanner_runs_before_the_parser():
     # the text has both a parse error (a duplicate code) and an identifier: the
     # identifier is what is reported, before any parsing
-    text = "Cas n°A100B – x\nCas n°A100B – y\nvu sur www.example.net/abc\n"
+    text = f"Cas n°A100B – x\nCas n°A100B – y\nvu sur {fake_identifier('www')}\n"
     with pytest.raises(PrivacyError):
         parse_journal_text(text)
 

@@ -18,6 +18,8 @@ from toolkit.journal import JournalError, parse_journal_text, render_journal, wr
 from toolkit.model import CaseBook
 from toolkit.privacy import PrivacyError
 
+from .conftest import fake_identifier
+
 COMPARED = {
     "cases": ["case_id", "title", "case_type", "platform_kind", "discovered_via", "members_band"],
     "indicators": ["case_id", "code"],
@@ -147,7 +149,7 @@ def test_write_journal_refuses_an_identifier_in_the_book(tiny_book, tmp_path):
             **tiny_book.tables(),
             "cases": tiny_book.cases.with_columns(
                 pl.when(pl.col("case_id") == "A105G")
-                .then(pl.lit("Server run by @some_handle"))
+                .then(pl.lit(f"Server run by {fake_identifier('handle_in_title')}"))
                 .otherwise(pl.col("title"))
                 .alias("title")
             ),

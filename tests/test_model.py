@@ -12,6 +12,8 @@ from polars.testing import assert_frame_equal
 from toolkit.model import CaseBook, DatasetError, load, validate, write
 from toolkit.model.schemas import TABLES
 
+from .conftest import fake_identifier
+
 
 def _write_raw(book: CaseBook, root: Path, **replace: pl.DataFrame) -> Path:
     """Write a dataset directory by hand, bypassing validation (a broken fixture)."""
@@ -46,7 +48,7 @@ BROKEN = {
     ),
     "platform id as case code": (
         "cases",
-        lambda b: _with(b.cases, 0, case_id="123456789012345678"),
+        lambda b: _with(b.cases, 0, case_id=fake_identifier("platform_id")),
         "max_length",
         "case_id",
     ),
@@ -151,7 +153,7 @@ def test_each_broken_rule_gives_its_own_clear_error(tiny_book, tmp_path, name):
 
 
 def test_errors_never_echo_the_offending_value(tiny_book, tmp_path):
-    snowflake = "1" * 18
+    snowflake = fake_identifier("platform_id")
     root = _write_raw(
         tiny_book, tmp_path / "ds", cases=_with(tiny_book.cases, 0, case_id=snowflake)
     )
