@@ -472,18 +472,25 @@ def dismantling(df: pl.DataFrame, *, lang: str = "en", preset: str = "talk") -> 
         sort=domain,
         legend=alt.Legend(orient="top-right", symbolStrokeWidth=4),
     )
+    # In greyscale the colours blur, so each strategy also has its own dash pattern and
+    # adaptive attacks are drawn thicker than static ones.
     dash = alt.StrokeDash(
         "strategy_label:N",
         scale=alt.Scale(
-            domain=domain,
-            range=[[1, 0] if a or s == "random" else [10, 6] for s, a, _ in combos.rows()],
+            domain=domain, range=[_DASHES[_strategy_rank(s)[0]] for s, _, _ in combos.rows()]
         ),
+        legend=None,
+    )
+    width = alt.StrokeWidth(
+        "strategy_label:N",
+        scale=alt.Scale(domain=domain, range=[4.5 if a else 2.5 for _, a, _ in combos.rows()]),
         legend=None,
     )
     lines = (
         alt.Chart()
-        .mark_line(strokeWidth=3.5)
+        .mark_line()
         .encode(
+            strokeWidth=width,
             x=alt.X(
                 "fraction_removed:Q",
                 title=k.text("dismantling.x", lang),
@@ -529,6 +536,17 @@ def dismantling(df: pl.DataFrame, *, lang: str = "en", preset: str = "talk") -> 
         subtitle=k.text("dismantling.subtitle", lang),
         alt_text=alt_text,
     )
+
+
+_DASHES: tuple[list[int], ...] = (
+    [1, 0],  # random
+    [16, 4, 4, 4],  # degree
+    [12, 6],  # in-degree
+    [3, 4],  # PageRank
+    [12, 4, 3, 4],  # betweenness
+    [6, 3],  # collective influence
+    [1, 0],  # anything else
+)
 
 
 def _strategy_rank(strategy: str) -> tuple[int, str]:
