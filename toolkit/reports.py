@@ -444,9 +444,17 @@ def _gallery(entries: list[dict[str, Any]], langs: list[str], preset: str) -> st
         for e in (e for e in entries if e["lang"] == lang and e["preset"] == preset):
             fig_id = f"{lang}-{e['figure']}"
             svg = e["svg_inline"]
-            links = " ".join(
-                f'<a href="{html.escape(f)}">{html.escape(Path(f).name)}</a>'
-                for f in e["files_all_presets"]
+            # Grouped by preset: "talk: svg png csv alt.txt vl.json".
+            by_preset: dict[str, list[str]] = {}
+            for f in e["files_all_presets"]:
+                by_preset.setdefault(f.split("/")[1], []).append(f)
+            links = " · ".join(
+                f"{html.escape(p)} : " * (lang == "fr")
+                + f"{html.escape(p)}: " * (lang != "fr")
+                + " ".join(
+                    f'<a href="{html.escape(f)}">{html.escape(f.split(".", 1)[1])}</a>' for f in fs
+                )
+                for p, fs in by_preset.items()
             )
             parts += [
                 f'<figure id="{fig_id}" data-figure="{e["figure"]}">',
@@ -455,7 +463,7 @@ def _gallery(entries: list[dict[str, Any]], langs: list[str], preset: str) -> st
                 if lang == "fr"
                 else f"<figcaption><strong>{html.escape(_GALLERY_TEXT['alt'][lang])}:</strong> ",
                 html.escape(e["alt"]),
-                f'<p class="files">{html.escape(_GALLERY_TEXT["files"][lang])} {links}</p>',
+                f'<p class="files">{html.escape(_GALLERY_TEXT["files"][lang])} — {links}</p>',
                 "</figcaption>",
                 "</figure>",
             ]
