@@ -410,3 +410,49 @@ def test_analyses_page_documents_every_public_function():
         page.rstrip().endswith("## Networks and the hydra") or "## Networks and the hydra" in page
     )
     assert "://" not in page  # no link of any kind (the privacy audit scans docs/)
+
+
+def test_trend_recovers_the_planted_mix_per_period(generated):
+    rates = generated.manifest["planted"]["base_rates"]
+    mix = (
+        generated.cases.select("case_id", "period")
+        .join(
+            generated.planted.select("case_id", pl.col("archetype").cast(pl.String)), on="case_id"
+        )
+        .group_by("period", "archetype")
+        .len()
+        .with_columns((pl.col("len") / pl.col("len").sum().over("period")).alias("w"))
+    )
+    # Expected share of a code in a period, given the archetypes documented that period:
+    # Σ_archetype w · base rate. `platform.reappearance` is left out: successors pile up in
+    # later periods, so its planted rate is an average over periods, not per period.
+    codes = [c for c in CODES if c != "platform.reappearance"]
+    expected = (
+        mix.join(
+            pl.DataFrame(
+                [(a, c, p) for a, d in rates.items() for c, p in d.items() if c in codes],
+                schema=["archetype", "code", "p"],
+                orient="row",
+            ),
+            on="archetype",
+        )
+        .group_by("period", "code")
+        .agg((pl.col("w") * pl.col("p")).sum().alias("expected"))
+    )
+    n_cells = expected.height
+    # Bonferroni over all period x code cells, as for the base rates. Given the mix, a
+    # count is a sum of independent Bernoullis with different p, whose variance is at
+    # most the binomial one: the Wilson interval is, if anything, conservative.
+    out = indicators.trend(generated, codes, confidence=1 - 0.01 / n_cells)
+    joined = out.with_columns(pl.col("code").cast(pl.String)).join(
+        expected, on=["period", "code"], how="inner"
+    )
+    assert joined.height == n_cells == 12 * len(codes)
+    outside = joined.filter(
+        (pl.col("expected") < pl.col("ci_low")) | (pl.col("expected") > pl.col("ci_high"))
+    )
+    assert outside.height == 0, outside
+    # the planted rise of deepfake spaces shows in the code's trend, beyond the intervals
+    deepfake = indicators.trend(generated, "content.sexual_deepfake")
+    first, last = deepfake.row(0, named=True), deepfake.row(-1, named=True)
+    assert first["period"] < last["period"] and first["ci_high"] < last["ci_low"]
