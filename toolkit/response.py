@@ -309,7 +309,8 @@ def summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
     Notes
     -----
     - ``median_days``: the Kaplan–Meier median, the first day ``t`` with
-      ``S(t) ≤ 0.5`` (null when more than half of the spaces were still online at the
+      ``S(t) ≤ 0.5`` (an exact 0.5 counts, as in Kaplan–Meier's product computed
+      exactly by scipy) (null when more than half of the spaces were still online at the
       end of observation, e.g. on a path where the platform never acted).
     - ``median_ci_low`` / ``median_ci_high``: the days where the lower and the upper
       confidence band of ``S`` (see ``survival``) first reach 0.5, i.e. the days
