@@ -56,6 +56,12 @@ audit: setup
 
 test: lint unit notebooks-test audit
 
+notebooks: setup
+	$(BIN)/python -m toolkit._notebooks
+
+snapshots: setup
+	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_chart_snapshots.py
+
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
