@@ -69,10 +69,6 @@ class Preset:
         long axis labels can push to the middle of the page, so half the width."""
         return int((self.width * 0.5 - self.padding) / (self.footer * 0.58))
 
-    def footer_height(self, n_lines: int) -> int:
-        """Space kept under the plot for the source line and the content warning."""
-        return int(self.footer * (1.35 * n_lines + 0.9))
-
 
 PRESETS: dict[str, Preset] = {
     "talk": Preset("talk", 1920, 1080, 44, 26, 22, 24, 18, 36),
@@ -297,7 +293,7 @@ def finish(
     data = data.with_columns(
         pl.col(c).round_sig_figs(4) for c, t in data.schema.items() if t == pl.Float64
     )
-    offset = int(axis_extent * p.label + 0.6 * p.footer)
+    offset = int(axis_extent * p.label + 1.0 * p.footer)
     subtitles = wrap([subtitle] if isinstance(subtitle, str) else list(subtitle), p)
     chart = alt.layer(*layers, footer(lang, p, offset), data=data).properties(
         width=p.width,
@@ -307,7 +303,8 @@ def finish(
             "left": p.padding,
             "right": p.padding,
             "top": p.padding,
-            "bottom": p.padding // 3 + p.footer_height(len(footer_lines(lang, p))),
+            # Vega counts the footer text in the fitted bounds: no extra room is needed.
+            "bottom": p.padding,
         },
         title=alt.TitleParams(
             title,

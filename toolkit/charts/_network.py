@@ -346,7 +346,7 @@ def hydra_lineages(
         axis=alt.Axis(labels=False, ticks=False),
         sort=list(range(1, keep.height + 1)),
     )
-    x = alt.X("days_after_takedown:Q", title=k.text("hydra.x", lang))
+    x = alt.X("days_after_takedown:Q", title=k.text("hydra.x", lang), axis=alt.Axis(tickCount=10))
     lanes = (
         alt.Chart()
         .transform_aggregate(last="max(days_after_takedown)", groupby=["lineage"])
@@ -370,7 +370,13 @@ def hydra_lineages(
                 sort=domain,
                 legend=alt.Legend(orient="right"),
             ),
-            shape=alt.Shape("generation_label:N", sort=domain, legend=None),
+            # Same field and title as the colour: Vega-Lite merges the two legends.
+            shape=alt.Shape(
+                "generation_label:N",
+                sort=domain,
+                title=k.text("hydra.generation", lang),
+                scale=alt.Scale(domain=domain),
+            ),
         )
     )
     n_succ = succ.height
