@@ -360,7 +360,8 @@ def case_types_over_time(
         top=k.sep(lang).join(
             f"{k.code_label('case_types', c, lang)} ({k.fmt_int(n, lang)})"
             for c, n in totals.head(3).rows()
-        ),
+        )
+        or k.text("common.none", lang),
     )
     return k.finish(
         [lines, points],
