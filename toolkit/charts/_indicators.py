@@ -247,7 +247,7 @@ def cooccurrence(
     )
     alt_text = k.text("cooccurrence.alt", lang).format(
         n_codes=len(codes),
-        n_sig=k.fmt_int(sig.height, lang) if sig.height else k.text("common.none", lang),
+        n_sig=k.fmt_int(sig.height, lang),
         top=top_txt or k.text("common.none", lang),
     )
     return k.finish(

@@ -411,7 +411,7 @@ def workload(df: pl.DataFrame, *, lang: str = "en", preset: str = "talk") -> alt
         n_observers=k.fmt_int(len(observers), lang),
         n_weeks=k.fmt_int(weeks.n_unique(), lang),
         n_over=n_over["n_display"][0],
-        max=k.fmt_int(d.get_column("minutes").max(), lang),
+        max=k.fmt_int(d.get_column("minutes").max() or 0, lang),
     )
     return k.finish(
         [cells, over],
