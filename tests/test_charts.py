@@ -165,6 +165,20 @@ def test_survival_curves_start_at_one_and_stop_before_fewer_than_five_at_risk(en
     assert '"interpolate": "step-after"' in spec
 
 
+@pytest.mark.parametrize(
+    "figure", ["survival", "dismantling", "hydra_lineages", "case_types_over_time"]
+)
+def test_figures_with_several_series_draw_their_legend(figure, en_talk):
+    # A `legend=None` on one layer silently removes the legend of a colour scale the
+    # layers share (it happened to the survival curves): check the compiled Vega.
+    import vl_convert as vlc
+
+    legends = vlc.vegalite_to_vega(_spec_of(en_talk[figure])).get("legends") or []
+    assert len(legends) == 1, f"{figure}: {len(legends)} legend(s)"
+    if figure == "survival":
+        assert legends[0]["symbolType"] == "stroke" and "strokeDash" in legends[0]
+
+
 def test_network_map_names_no_node_and_draws_only_the_largest_group(en_talk):
     rows = _rows(en_talk["referral_network"])
     text = json.dumps(rows)

@@ -160,24 +160,49 @@ def survival(
         )
     ).sort(pl.col("path").replace_strict(order), "day")
     domain = [_path_label(p, lang) for p in paths]
+    legend = alt.Legend(
+        orient="top-right",
+        symbolType="stroke",
+        symbolStrokeWidth=4,
+        symbolSize=900,
+        symbolOpacity=1,
+        titleLimit=900,
+    )
     colour = alt.Color(
         "path_label:N",
         title=k.text("path.title", lang),
         scale=alt.Scale(domain=domain, range=list(k.OKABE_ITO[: len(domain)])),
-        legend=alt.Legend(orient="top-right"),
+        legend=legend,
     )
     dash = alt.StrokeDash(
         "path_label:N",
         scale=alt.Scale(
             domain=domain, range=[[1, 0], [12, 6], [3, 4], [8, 4, 2, 4]][: len(domain)]
         ),
-        legend=None,
+        # Same title and legend as the colour, so Vega-Lite draws ONE legend whose
+        # symbols carry both colour and dash (readable in greyscale).
+        title=k.text("path.title", lang),
+        legend=legend,
     )
     x = alt.X("day:Q", title=k.text("survival.x", lang))
     band = (
         alt.Chart()
         .mark_area(interpolate="step-after", opacity=0.18)
-        .encode(x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("path_label:N", legend=None))
+        # The band is coloured through `fill`; the line's colour and dash draw the
+        # legend symbols (one legend, readable in greyscale).
+        .encode(
+            x=x,
+            y="ci_low:Q",
+            y2="ci_high:Q",
+            # Vega-Lite shares one colour scale between fill and colour: a `legend=None`
+            # here would remove the line's legend too, so both carry the same legend.
+            fill=alt.Fill(
+                "path_label:N",
+                title=k.text("path.title", lang),
+                scale=alt.Scale(domain=domain, range=list(k.OKABE_ITO[: len(domain)])),
+                legend=legend,
+            ),
+        )
     )
     line = (
         alt.Chart()
