@@ -23,7 +23,7 @@ from toolkit import taxonomy as tx
 from toolkit._analyses import table, with_wilson
 from toolkit.model import CaseBook
 
-__all__ = ["cooccurrence", "prevalence", "signatures", "trend"]
+__all__ = ["case_types_by_period", "cooccurrence", "prevalence", "signatures", "trend"]
 
 _CODE = tx.enum("indicators")
 _K = len(tx.INDICATORS)
@@ -508,3 +508,41 @@ def trend(
     if codes is not None:
         out = out.filter(pl.col("code").cast(pl.String).is_in(codes))
     return out.sort("period", "code")
+
+
+def case_types_by_period(book: CaseBook) -> pl.DataFrame:
+    """Cases discovered per period and case type (the input of ``charts.case_types_over_time``).
+
+    Parameters
+    ----------
+    book
+        A CaseBook.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``period`` (str), ``case_type`` (str), ``n_cases`` (int), sorted by period then
+        case type; cases with no period are left out. Counts are raw: the chart
+        suppresses small cells.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from toolkit.model import CaseBook
+    >>> cases = pl.DataFrame({"case_id": ["AB1", "CD2", "EF3"], "title": ["t"] * 3,
+    ...     "case_type": ["deepfakes", "deepfakes", "unclassified"],
+    ...     "platform_kind": [None] * 3, "discovered_via": [None] * 3,
+    ...     "members_band": [None] * 3, "period": ["2024-Q1", "2024-Q1", None],
+    ...     "observer_id": ["obs-01"] * 3, "observed_until": [1] * 3,
+    ...     "source": ["synthetic"] * 3})
+    >>> case_types_by_period(CaseBook.from_frames(cases=cases)).rows()
+    [('2024-Q1', 'deepfakes', 2)]
+    """
+    cases = book.cases.lazy() if isinstance(book.cases, pl.DataFrame) else book.cases
+    return (
+        cases.filter(pl.col("period").is_not_null())
+        .group_by(pl.col("period").cast(pl.String), pl.col("case_type").cast(pl.String))
+        .agg(n_cases=pl.len().cast(pl.Int64))
+        .sort("period", "case_type")
+        .collect()
+    )

@@ -49,7 +49,6 @@ __all__ = [
     "FORMATS",
     "Analyses",
     "build",
-    "case_types_by_period",
     "compute_analyses",
     "figure_charts",
     "safe_csv",
@@ -76,44 +75,6 @@ REPORT_STRATEGIES: tuple[tuple[str, bool], ...] = (
 SEED = 20241
 
 
-def case_types_by_period(book: CaseBook) -> pl.DataFrame:
-    """Cases discovered per period and case type (the input of ``case_types_over_time``).
-
-    Parameters
-    ----------
-    book
-        A CaseBook.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``period`` (str), ``case_type`` (str), ``n_cases`` (int), sorted by period then
-        case type; cases with no period are left out. Counts are raw: the chart
-        suppresses small cells.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> from toolkit.model import CaseBook
-    >>> cases = pl.DataFrame({"case_id": ["AB1", "CD2", "EF3"], "title": ["t"] * 3,
-    ...     "case_type": ["deepfakes", "deepfakes", "unclassified"],
-    ...     "platform_kind": [None] * 3, "discovered_via": [None] * 3,
-    ...     "members_band": [None] * 3, "period": ["2024-Q1", "2024-Q1", None],
-    ...     "observer_id": ["obs-01"] * 3, "observed_until": [1] * 3,
-    ...     "source": ["synthetic"] * 3})
-    >>> case_types_by_period(CaseBook.from_frames(cases=cases)).rows()
-    [('2024-Q1', 'deepfakes', 2)]
-    """
-    cases = book.cases.lazy() if isinstance(book.cases, pl.DataFrame) else book.cases
-    return (
-        cases.filter(pl.col("period").is_not_null())
-        .group_by(pl.col("period").cast(pl.String), pl.col("case_type").cast(pl.String))
-        .agg(n_cases=pl.len().cast(pl.Int64))
-        .sort("period", "case_type")
-        .collect()
-    )
-
-
 class Analyses:
     """The analysis results the figures draw, each computed once, on first use.
 
@@ -135,7 +96,7 @@ class Analyses:
 
     @cached_property
     def case_types(self) -> pl.DataFrame:
-        return case_types_by_period(self.book)
+        return _vt().indicators.case_types_by_period(self.book)
 
     @cached_property
     def triage(self) -> pl.DataFrame:

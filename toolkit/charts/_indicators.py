@@ -284,7 +284,7 @@ def case_types_over_time(
     ----------
     df
         ``period`` (``2024-Q1``), ``case_type``, ``n_cases``: cases of each type
-        discovered in each period (``toolkit.reports.case_types_by_period(book)``).
+        discovered in each period (``toolkit.indicators.case_types_by_period(book)``).
 
     Returns
     -------
