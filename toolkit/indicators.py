@@ -117,7 +117,7 @@ def prevalence(
     Examples
     --------
     >>> import toolkit as vt
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> import polars as pl
     >>> book = CaseBook.from_frames(
     ...     cases=pl.DataFrame({"case_id": ["AB1", "CD2"], "title": ["t", "t"],
@@ -283,7 +283,7 @@ def cooccurrence(book: CaseBook) -> pl.DataFrame:
     Examples
     --------
     >>> import polars as pl
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> book = CaseBook.from_frames(
     ...     cases=pl.DataFrame({"case_id": ["AB1", "CD2", "EF3", "GH4"], "title": ["t"] * 4,
     ...         "case_type": ["deepfakes"] * 3 + ["unclassified"], "platform_kind": [None] * 4,
@@ -379,7 +379,7 @@ def signatures(
     Examples
     --------
     >>> import polars as pl
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> ids = [f"AB{i}" for i in range(10)]
     >>> book = CaseBook.from_frames(
     ...     cases=pl.DataFrame({"case_id": ids, "title": ["t"] * 10,
@@ -482,7 +482,7 @@ def trend(
     Examples
     --------
     >>> import polars as pl
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> book = CaseBook.from_frames(
     ...     cases=pl.DataFrame({"case_id": ["AB1", "CD2", "EF3"], "title": ["t"] * 3,
     ...         "case_type": ["deepfakes", "unclassified", "deepfakes"],
@@ -528,13 +528,10 @@ def case_types_by_period(book: CaseBook) -> pl.DataFrame:
     Examples
     --------
     >>> import polars as pl
-    >>> from toolkit.model import CaseBook
-    >>> cases = pl.DataFrame({"case_id": ["AB1", "CD2", "EF3"], "title": ["t"] * 3,
-    ...     "case_type": ["deepfakes", "deepfakes", "unclassified"],
-    ...     "platform_kind": [None] * 3, "discovered_via": [None] * 3,
-    ...     "members_band": [None] * 3, "period": ["2024-Q1", "2024-Q1", None],
-    ...     "observer_id": ["obs-01"] * 3, "observed_until": [1] * 3,
-    ...     "source": ["synthetic"] * 3})
+    >>> from toolkit.model import CaseBook, example_cases
+    >>> cases = example_cases(["AB1", "CD2", "EF3"],
+    ...     case_type=["deepfakes", "deepfakes", "unclassified"],
+    ...     period=["2024-Q1", "2024-Q1", None], observed_until=1)
     >>> case_types_by_period(CaseBook.from_frames(cases=cases)).rows()
     [('2024-Q1', 'deepfakes', 2)]
     """

@@ -71,13 +71,10 @@ def time_to_takedown(book: CaseBook) -> pl.DataFrame:
 
     Examples
     --------
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> import polars as pl
-    >>> cases = pl.DataFrame({"case_id": ["AB1", "CD2"], "title": ["t", "t"],
-    ...     "case_type": ["deepfakes", "deepfakes"], "platform_kind": [None, None],
-    ...     "discovered_via": [None, None], "members_band": [None, None],
-    ...     "period": [None, None], "observer_id": ["obs-01", "obs-01"],
-    ...     "observed_until": [40, 30], "source": ["synthetic", "synthetic"]})
+    >>> cases = example_cases(["AB1", "CD2"],
+    ...     case_type="deepfakes", observed_until=[40, 30])
     >>> events = pl.DataFrame({"case_id": ["AB1"] * 4 + ["CD2"] * 2,
     ...     "day": [0, 1, 3, 9, 0, 2],
     ...     "event": ["discovered", "reported_platform", "reported_hotline", "takedown",
@@ -223,14 +220,10 @@ def survival(book: CaseBook, by: str | None = "path", *, confidence: float = 0.9
 
     Examples
     --------
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> import polars as pl
     >>> ids = ["AB1", "CD2", "EF3"]
-    >>> cases = pl.DataFrame({"case_id": ids, "title": ["t"] * 3,
-    ...     "case_type": ["deepfakes"] * 3, "platform_kind": [None] * 3,
-    ...     "discovered_via": [None] * 3, "members_band": [None] * 3, "period": [None] * 3,
-    ...     "observer_id": ["obs-01"] * 3, "observed_until": [30] * 3,
-    ...     "source": ["synthetic"] * 3})
+    >>> cases = example_cases(ids, case_type="deepfakes", observed_until=30)
     >>> events = pl.DataFrame({"case_id": [c for c in ids for _ in range(3)],
     ...     "day": [0, 0, 2, 0, 0, 4, 0, 0, 5],
     ...     "event": ["discovered", "reported_platform", "takedown"] * 2
@@ -339,14 +332,10 @@ def summary(book: CaseBook, *, confidence: float = 0.95) -> pl.DataFrame:
 
     Examples
     --------
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> import polars as pl
     >>> ids = ["AB1", "CD2", "EF3"]
-    >>> cases = pl.DataFrame({"case_id": ids, "title": ["t"] * 3,
-    ...     "case_type": ["deepfakes"] * 3, "platform_kind": [None] * 3,
-    ...     "discovered_via": [None] * 3, "members_band": [None] * 3, "period": [None] * 3,
-    ...     "observer_id": ["obs-01"] * 3, "observed_until": [30] * 3,
-    ...     "source": ["synthetic"] * 3})
+    >>> cases = example_cases(ids, case_type="deepfakes", observed_until=30)
     >>> events = pl.DataFrame({"case_id": [c for c in ids for _ in range(3)],
     ...     "day": [0, 0, 2, 0, 0, 4, 0, 0, 5],
     ...     "event": ["discovered", "reported_platform", "takedown"] * 2
@@ -447,17 +436,14 @@ def funnel(book: CaseBook) -> pl.DataFrame:
 
     Examples
     --------
-    >>> from toolkit.model import CaseBook
+    >>> from toolkit.model import CaseBook, example_cases
     >>> import polars as pl
     >>> events = pl.DataFrame({"case_id": ["AB1"] * 4 + ["CD2"] * 2,
     ...     "day": [0, 1, 5, 9, 0, 1],
     ...     "event": ["discovered", "reported_platform", "takedown", "reappeared",
     ...               "discovered", "reported_platform"]})
-    >>> cases = pl.DataFrame({"case_id": ["AB1", "CD2"], "title": ["t", "t"],
-    ...     "case_type": ["deepfakes", "deepfakes"], "platform_kind": [None, None],
-    ...     "discovered_via": [None, None], "members_band": [None, None],
-    ...     "period": [None, None], "observer_id": ["obs-01", "obs-01"],
-    ...     "observed_until": [40, 30], "source": ["synthetic", "synthetic"]})
+    >>> cases = example_cases(["AB1", "CD2"],
+    ...     case_type="deepfakes", observed_until=[40, 30])
     >>> funnel(CaseBook.from_frames(cases=cases, events=events)).rows()
     [('reported', 2, 1.0), ('acknowledged', 1, 0.5), ('taken_down', 1, 0.5), ('reappeared', 1, 0.5)]
     """

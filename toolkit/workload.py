@@ -67,12 +67,9 @@ def exposure(
     Examples
     --------
     >>> import polars as pl
-    >>> from toolkit.model import CaseBook
-    >>> cases = pl.DataFrame({"case_id": ["AB1", "CD2"], "title": ["t", "t"],
-    ...     "case_type": ["minor_signals", "deepfakes"], "platform_kind": [None, None],
-    ...     "discovered_via": [None, None], "members_band": [None, None],
-    ...     "period": [None, None], "observer_id": ["obs-01", "obs-01"],
-    ...     "observed_until": [10, 10], "source": ["synthetic", "synthetic"]})
+    >>> from toolkit.model import CaseBook, example_cases
+    >>> cases = example_cases(["AB1", "CD2"],
+    ...     case_type=["minor_signals", "deepfakes"], observed_until=10)
     >>> ind = pl.DataFrame({"case_id": ["AB1", "CD2"],
     ...     "code": ["content.age_focus", "content.sexual_deepfake"], "evidence": [None, None]})
     >>> expo = pl.DataFrame({"observer_id": ["obs-01"] * 3, "case_id": ["AB1", "CD2", "CD2"],

@@ -26,7 +26,7 @@ FORMAT = "veille-casebook"
 FORMAT_VERSION = 1
 _MAX_ROWS_SHOWN = 8
 
-__all__ = ["CaseBook", "DatasetError", "Problem", "load", "validate", "write"]
+__all__ = ["CaseBook", "DatasetError", "Problem", "example_cases", "load", "validate", "write"]
 
 
 @dataclass(frozen=True)
@@ -373,6 +373,45 @@ def _consistency_problems(book: CaseBook) -> list[Problem]:
             )
         )
     return problems
+
+
+_CASE_DEFAULTS: dict[str, Any] = {
+    "title": "Example case",
+    "case_type": "unclassified",
+    "platform_kind": None,
+    "discovered_via": None,
+    "members_band": None,
+    "period": None,
+    "observer_id": "obs-01",
+    "observed_until": None,
+    "source": "synthetic",
+}
+
+
+def example_cases(case_ids: list[str], **columns: Any) -> pl.DataFrame:
+    """A small ``cases`` table for examples and tests: give the columns that matter.
+
+    Every column not given takes a neutral default (``title`` "Example case",
+    ``case_type`` "unclassified", ``observer_id`` "obs-01", ``source`` "synthetic",
+    the others null). A column may be a list (one value per case) or one value for
+    all cases. The result still goes through the schemas when given to
+    ``CaseBook.from_frames``.
+
+    Examples
+    --------
+    >>> example_cases(["AB1", "CD2"], case_type=["deepfakes", "referral_hub"],
+    ...     observed_until=30).select("case_id", "case_type", "observed_until").rows()
+    [('AB1', 'deepfakes', 30), ('CD2', 'referral_hub', 30)]
+    """
+    unknown = set(columns) - set(_CASE_DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown column(s) of `cases`: {sorted(unknown)}")
+    n = len(case_ids)
+    data: dict[str, list[Any]] = {"case_id": list(case_ids)}
+    for col, default in _CASE_DEFAULTS.items():
+        value = columns.get(col, default)
+        data[col] = list(value) if isinstance(value, list | tuple) else [value] * n
+    return pl.DataFrame(data, schema=polars_schema("cases"))
 
 
 # ------------------------------------------------------------------ reading and writing

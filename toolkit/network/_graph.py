@@ -127,12 +127,9 @@ def referral_graph(book: CaseBook) -> nx.DiGraph:
     Examples
     --------
     >>> import polars as pl
-    >>> from toolkit.model import CaseBook
-    >>> cases = pl.DataFrame({"case_id": ["AA1", "BB2"], "title": ["t", "t"],
-    ...     "case_type": ["deepfakes", "referral_hub"], "platform_kind": [None, None],
-    ...     "discovered_via": [None, None], "members_band": [None, None],
-    ...     "period": [None, None], "observer_id": ["obs-01"] * 2,
-    ...     "observed_until": [None, None], "source": ["synthetic"] * 2})
+    >>> from toolkit.model import CaseBook, example_cases
+    >>> cases = example_cases(["AA1", "BB2"],
+    ...     case_type=["deepfakes", "referral_hub"])
     >>> refs = pl.DataFrame({"source_id": ["BB2", "BB2"], "target_id": ["ZZ9", "ZZ9"],
     ...     "kind": ["mirror", "invitation"], "day": [5, 2]})
     >>> G = referral_graph(CaseBook.from_frames(cases=cases, referrals=refs))
