@@ -194,3 +194,16 @@ def test_common_indicator_phrasings(text, lang, code):
 def test_meme_in_french_is_not_a_meme():
     # « même » normalises to "meme": only the English lexicon has "memes"
     assert "org.normalisation" not in _codes("Même organisation que le serveur fermé")
+
+
+def test_a_term_ending_with_equals_matches_its_last_word_whole():
+    # `press=` and `minor=` in the taxonomy: the press, not pressure; minors, not minority.
+    from toolkit.journal._lexicon import find
+
+    def codes(section, text):
+        return {m.code for m in find(text, section, "en")}
+
+    assert "alert_press" in codes("actions", "Alert passed to the press.")
+    assert "alert_press" not in codes("actions", "Members were put under pressure.")
+    assert "target.minor" in codes("indicators", "Minors are among the people targeted.")
+    assert "target.minor" not in codes("indicators", "A minority of channels are active.")

@@ -11,7 +11,8 @@ must be explainable to a volunteer in one sentence each, and the lexicon is data
    the corresponding word of the text (``salon par personne`` matches
    ``salons par personnes``). Term words of three letters or fewer must be the whole
    text word, or that word plus ``s`` (``ex`` matches ``ex`` but not ``externes``;
-   ``ado`` matches ``ados``).
+   ``ado`` matches ``ados``). A term ending with ``=`` asks the same of its last word
+   whatever its length (``press=`` matches ``press`` but not ``pressure``).
 3. **Negation.** A match is dropped when a negation cue of the taxonomy's
    ``[negation]`` table ends within the three words before it, in the same clause
    (punctuation and ``et``/``and``/``mais``/``but`` end a clause): ``aucune réponse``
@@ -121,6 +122,8 @@ def _next_is_letter(chars: list[str], i: int) -> bool:
 
 
 def _word_matches(term_word: str, word: str) -> bool:
+    if term_word.endswith("="):  # a whole word, whatever its length
+        return word in (term_word[:-1], term_word[:-1] + "s")
     if len(term_word) <= _SHORT_WORD:
         return word == term_word or word == term_word + "s"
     return word.startswith(term_word)
@@ -137,9 +140,11 @@ def _compiled(section: str, lang: str) -> tuple[tuple[str, str, tuple[str, ...]]
         source = tx.lexicon(section, lang)
     for code, terms in source.items():
         for term in terms:
-            words = tuple(normalise(term).split())
+            words = normalise(term.rstrip("=")).split()
+            if words and term.endswith("="):
+                words[-1] += "="
             if words:
-                out.append((code, term, words))
+                out.append((code, term.rstrip("="), tuple(words)))
     return tuple(out)
 
 
@@ -153,7 +158,8 @@ def _index(
     prefix: dict[str, list[Any]] = {}
     for entry in _compiled(section, lang):
         first = entry[2][0]
-        if len(first) <= _SHORT_WORD:
+        if first.endswith("=") or len(first) <= _SHORT_WORD:
+            first = first.rstrip("=")
             exact.setdefault(first, []).append(entry)
             exact.setdefault(first + "s", []).append(entry)
         else:
