@@ -51,8 +51,10 @@ notebooks-test: setup
 	    --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks; \
 	else echo "no notebooks yet"; fi
 
+# What the issue asks (everything published) plus the code and tests themselves; the
+# only skipped folder is tests/fixtures/identifiers/ (pyproject.toml).
 audit: setup
-	$(BIN)/veille audit data notebooks reports docs README.md
+	$(BIN)/veille audit data notebooks reports docs README.md toolkit tests benchmarks
 
 test: lint unit notebooks-test audit
 

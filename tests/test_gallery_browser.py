@@ -20,6 +20,8 @@ import pytest
 
 from toolkit import charts
 
+from .conftest import fake_identifier
+
 ROOT = Path(__file__).resolve().parents[1]
 GALLERY = ROOT / "reports" / "index.html"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -69,7 +71,7 @@ def _open(page: Path, tmp: Path) -> tuple[str, list[str], list[str]]:
 def test_detectors_catch_a_page_request_and_a_console_error(tmp_path):
     canary = tmp_path / "canary.html"
     canary.write_text(
-        '<!DOCTYPE html><html><body><img src="http://127.0.0.1:9/x.png">'
+        f'<!DOCTYPE html><html><body><img src="{fake_identifier("loopback_url")}">'
         '<script>console.error("canary")</script></body></html>'
     )
     _, requests, console = _open(canary, tmp_path)
