@@ -82,8 +82,10 @@ vt.charts.survival(survival, lang="en", preset="print")
 #
 # `median_days` is the day when half the reported spaces of the path had been taken down
 # (with its confidence interval); `share_within_3d` and `share_within_7d` are
-# $1 - S(3)$ and $1 - S(7)$; `never_acted_share` is the share of the path's reported
-# spaces with no takedown by the end of observation.
+# $1 - S(3)$ and $1 - S(7)$; `never_acted_share` is the level where the survival curve
+# flattens out, the estimated share of the path's reported spaces that are never taken
+# down; `no_takedown_share` is the raw share with no takedown by the end of observation
+# (a little higher, since some takedowns come after observation ends).
 
 # %%
 vt.response.summary(book)
